@@ -1,0 +1,90 @@
+'use client';
+import 'reveal.js/reveal.css';
+import './projector.css';
+import { useEffect, useRef, useState } from 'react';
+import type { RevealApi } from 'reveal.js';
+import type { Deck } from '../../../server/decks/types';
+import type { SlidePosition } from '../../../server/protocol/events';
+import type { RoomSocket } from '../../lib/use-room';
+import { PresenterGate } from './presenter-gate';
+import { JoinOverlay } from './join-overlay';
+
+export function PresenterRoom({ code }: { code: string }) {
+  return <PresenterGate code={code}>{(deck, room) => <Projector code={code} deck={deck} live={room.slide} audience={room.audience} socket={room.socket} />}</PresenterGate>;
+}
+
+const positionOf = (reveal: RevealApi): SlidePosition => {
+  const { h, v, f } = reveal.getIndices();
+  return { h, v, f: typeof f === 'number' ? f : -1 };
+};
+
+/** The projected deck: reveal.js drives it; every move goes to the server, every broadcast comes back in. */
+function Projector({ code, deck, live, audience, socket }: { code: string; deck: Deck; live: SlidePosition; audience: number; socket?: RoomSocket }) {
+  const rootRef = useRef<HTMLDivElement>(null);
+  const [reveal, setReveal] = useState<RevealApi | undefined>();
+  const [showJoin, setShowJoin] = useState(false);
+  const applyingRemote = useRef(false);
+  const socketRef = useRef(socket);
+  socketRef.current = socket;
+
+  useEffect(() => {
+    let instance: RevealApi | undefined;
+    let cancelled = false;
+    void (async () => {
+      // reveal.js touches `navigator` when imported, so it loads in the browser only.
+      const { default: Reveal } = await import('reveal.js');
+      if (cancelled || !rootRef.current) return;
+      instance = new Reveal(rootRef.current, { hash: false, history: false, controls: true, progress: true, center: true, width: 1280, height: 720, margin: 0.06, transition: 'slide' });
+      await instance.initialize();
+      const send = () => {
+        if (applyingRemote.current || !instance) return;
+        socketRef.current?.emit('slide:set', positionOf(instance), () => undefined);
+      };
+      for (const event of ['slidechanged', 'fragmentshown', 'fragmenthidden']) instance.on(event, send);
+      instance.addKeyBinding({ keyCode: 81, key: 'Q', description: 'Show the join code and QR' }, () => setShowJoin((s) => !s));
+      instance.addKeyBinding({ keyCode: 83, key: 'S', description: 'Open the speaker view' }, () => window.open(`/present/${code}/speaker`, `speaker-${code}`));
+      if (!cancelled) setReveal(instance);
+    })();
+    return () => {
+      cancelled = true;
+      instance?.destroy();
+    };
+  }, [code]);
+
+  // The server's position wins: on load (resume after a reload) and when another device moves.
+  useEffect(() => {
+    if (!reveal) return;
+    const here = positionOf(reveal);
+    if (here.h === live.h && here.v === live.v && here.f === live.f) return;
+    applyingRemote.current = true;
+    reveal.slide(live.h, live.v, live.f);
+    applyingRemote.current = false;
+  }, [reveal, live]);
+
+  return (
+    <div className="projector">
+      <div className="reveal" ref={rootRef} data-testid="projector" data-h={live.h} data-v={live.v} data-f={live.f}>
+        <div className="slides">
+          {deck.stacks.map((stack, h) =>
+            stack.length === 1 ? (
+              <section key={h} className={`slide-body ${stack[0]!.className ?? ''}`} dangerouslySetInnerHTML={{ __html: stack[0]!.html }} />
+            ) : (
+              <section key={h}>
+                {stack.map((slide, v) => (
+                  <section key={v} className={`slide-body ${slide.className ?? ''}`} dangerouslySetInnerHTML={{ __html: slide.html }} />
+                ))}
+              </section>
+            ),
+          )}
+        </div>
+      </div>
+      <button onClick={() => setShowJoin(true)} className="join-badge" data-testid="join-badge" title="Show the join QR code (Q)">
+        <span className="font-mono text-lg tracking-widest">{code}</span>
+        <span className="text-sm opacity-80" data-testid="audience">
+          {audience} joined
+        </span>
+      </button>
+      {showJoin && <JoinOverlay code={code} audience={audience} onClose={() => setShowJoin(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,108 @@
+'use client';
+import { useEffect, useRef, useState } from 'react';
+import type { Deck, Slide } from '../../../server/decks/types';
+import type { PairResult, SlidePosition } from '../../../server/protocol/events';
+import { useFragmentVisibility } from '../../lib/fragments';
+import { nextPosition, orderIndex, previousPosition, slideOrder } from '../../lib/positions';
+import type { RoomSocket } from '../../lib/use-room';
+import { PresenterGate } from './presenter-gate';
+
+export function SpeakerView({ code }: { code: string }) {
+  return <PresenterGate code={code}>{(deck, room) => <SpeakerPanel code={code} deck={deck} live={room.slide} audience={room.audience} startedAt={room.startedAt ?? Date.now()} socket={room.socket} />}</PresenterGate>;
+}
+
+function SlidePreview({ slide, fragment, label }: { slide?: Slide; fragment: number; label: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useFragmentVisibility(ref, fragment, slide?.html ?? '');
+  return (
+    <figure className="flex min-h-0 flex-col gap-1">
+      <figcaption className="text-xs tracking-wide text-slate-400 uppercase">{label}</figcaption>
+      <div ref={ref} className={`slide-body phone-slide speaker-preview rounded-lg bg-slate-800 p-4 ${slide?.className ?? ''}`} dangerouslySetInnerHTML={{ __html: slide?.html ?? '<p>End of the deck</p>' }} />
+    </figure>
+  );
+}
+
+function elapsed(since: number, now: number) {
+  const s = Math.max(0, Math.floor((now - since) / 1000));
+  const hh = Math.floor(s / 3600);
+  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
+  const ss = String(s % 60).padStart(2, '0');
+  return hh > 0 ? `${hh}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+/** Notes, the next slide, a timer and the audience; its buttons also make a phone a clicker. */
+function SpeakerPanel({ code, deck, live, audience, startedAt, socket }: { code: string; deck: Deck; live: SlidePosition; audience: number; startedAt: number; socket?: RoomSocket }) {
+  const [now, setNow] = useState(() => Date.now());
+  const [pairing, setPairing] = useState<PairResult | undefined>();
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+
+  const order = slideOrder(deck);
+  const index = orderIndex(deck, live);
+  const current = deck.stacks[live.h]?.[live.v];
+  const after = order[index + 1];
+  const move = (to: SlidePosition) => socket?.emit('slide:set', to, () => undefined);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'ArrowRight' || e.key === 'PageDown' || e.key === ' ') move(nextPosition(deck, live));
+      if (e.key === 'ArrowLeft' || e.key === 'PageUp') move(previousPosition(deck, live));
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+
+  return (
+    <main className="flex min-h-dvh flex-col gap-4 p-4 lg:h-dvh">
+      <header className="flex flex-wrap items-center gap-x-6 gap-y-2 text-lg">
+        <span className="font-mono text-2xl font-bold tracking-widest">{code}</span>
+        <span data-testid="timer" className="font-mono text-2xl tabular-nums">{elapsed(startedAt, now)}</span>
+        <span data-testid="speaker-audience">{audience} joined</span>
+        <span className="text-slate-400">
+          slide {index + 1} / {order.length}
+          {current && current.fragments > 0 ? ` · step ${live.f + 1}/${current.fragments}` : ''}
+        </span>
+        <button
+          className="ml-auto rounded-md bg-slate-700 px-3 py-1.5 text-base"
+          onClick={() => socket?.emit('presenter:pair', {}, (res) => res.ok && setPairing(res.data))}
+        >
+          Pair a phone as clicker
+        </button>
+      </header>
+
+      {pairing && (
+        <div role="dialog" aria-label="Pair a phone" className="flex items-center gap-6 rounded-xl bg-white p-4 text-slate-900">
+          <div className="h-48 w-48 shrink-0" dangerouslySetInnerHTML={{ __html: pairing.qrSvg }} />
+          <p className="text-lg">
+            Scan with your own phone to use it as a clicker. The link works once, for five minutes. Keep it off the projector.
+            <button className="mt-3 block rounded-md bg-slate-900 px-3 py-1.5 text-white" onClick={() => setPairing(undefined)}>
+              Done
+            </button>
+          </p>
+        </div>
+      )}
+
+      <div className="grid min-h-0 flex-1 gap-4 lg:grid-cols-[3fr_2fr]">
+        <div className="flex min-h-0 flex-col gap-4">
+          <SlidePreview slide={current} fragment={live.f} label="Now" />
+          <section data-testid="notes" className="slide-body min-h-0 overflow-auto rounded-lg bg-slate-800/60 p-4 text-xl leading-relaxed">
+            <h2 className="text-xs tracking-wide text-slate-400 uppercase">Notes</h2>
+            <div dangerouslySetInnerHTML={{ __html: current?.notes || '<p>No notes for this slide.</p>' }} />
+          </section>
+        </div>
+        <SlidePreview slide={after ? deck.stacks[after.h]?.[after.v] : undefined} fragment={-1} label="Next slide" />
+      </div>
+
+      <nav className="sticky bottom-0 grid grid-cols-2 gap-3">
+        <button aria-label="Back" onClick={() => move(previousPosition(deck, live))} className="h-16 rounded-xl bg-slate-700 text-2xl font-semibold">
+          ‹ Back
+        </button>
+        <button aria-label="Forward" onClick={() => move(nextPosition(deck, live))} className="h-16 rounded-xl bg-amber-400 text-2xl font-semibold text-slate-900">
+          Next ›
+        </button>
+      </nav>
+    </main>
+  );
+}

@@ -1,0 +1,83 @@
+'use client';
+import { useRef, useState } from 'react';
+import type { PublicDeck } from '../../../server/decks/types';
+import type { SlidePosition } from '../../../server/protocol/events';
+import { useFragmentVisibility } from '../../lib/fragments';
+import { orderIndex, slideOrder } from '../../lib/positions';
+import type { ConnectionStatus } from '../../lib/use-room';
+
+const STATUS_LABEL: Record<ConnectionStatus, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', failed: 'Offline' };
+
+/**
+ * The phone's slide viewer: one slide at a time, reflowed for a portrait screen (no reveal.js
+ * scaling), following the live position until the student browses back.
+ */
+export function PhoneDeck({ code, deck, live, status }: { code: string; deck: PublicDeck; live: SlidePosition; status: ConnectionStatus }) {
+  const [browsing, setBrowsing] = useState<{ h: number; v: number } | undefined>();
+  const bodyRef = useRef<HTMLElement>(null);
+  const touchX = useRef<number | undefined>(undefined);
+  const order = slideOrder(deck);
+  const liveIndex = orderIndex(deck, live);
+  const shown = browsing ?? live;
+  const shownIndex = orderIndex(deck, shown);
+  const slide = deck.stacks[shown.h]?.[shown.v];
+  // A slide browsed back to is shown whole; the live slide shows the fragments the presenter has.
+  const fragment = browsing ? (slide?.fragments ?? 0) - 1 : live.f;
+
+  useFragmentVisibility(bodyRef, fragment, `${shown.h}/${shown.v}`);
+
+  const go = (index: number) => {
+    const target = order[index];
+    if (!target || index > liveIndex) return;
+    // Catching up with the presenter means following live again.
+    setBrowsing(index === liveIndex ? undefined : target);
+  };
+
+  return (
+    <div
+      className="phone flex min-h-dvh flex-col"
+      onTouchStart={(e) => (touchX.current = e.touches[0]?.clientX)}
+      onTouchEnd={(e) => {
+        const dx = (e.changedTouches[0]?.clientX ?? 0) - (touchX.current ?? 0);
+        if (Math.abs(dx) > 60) go(shownIndex + (dx > 0 ? -1 : 1));
+      }}
+    >
+      <header className="sticky top-0 z-10 flex items-center justify-between bg-slate-900/95 px-4 py-2 text-sm">
+        <span className="font-mono tracking-widest text-slate-400">{code}</span>
+        <span data-testid="connection" data-status={status} className="flex items-center gap-2">
+          <span className={`inline-block h-2.5 w-2.5 rounded-full ${status === 'live' ? 'bg-emerald-400' : 'bg-amber-400'}`} />
+          {STATUS_LABEL[status]}
+        </span>
+        <span className="text-slate-400">
+          {shownIndex + 1} / {order.length}
+        </span>
+      </header>
+
+      <main
+        ref={bodyRef}
+        data-testid="phone-slide"
+        data-h={shown.h}
+        data-v={shown.v}
+        data-f={fragment}
+        className={`slide-body phone-slide flex-1 px-5 py-6 ${slide?.className ?? ''}`}
+        dangerouslySetInnerHTML={{ __html: slide?.html ?? '' }}
+      />
+
+      <nav className="sticky bottom-0 flex items-center gap-3 bg-slate-900/95 px-4 py-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
+        <button aria-label="Previous slide" onClick={() => go(shownIndex - 1)} disabled={shownIndex === 0} className="h-12 w-14 rounded-lg bg-slate-700 text-2xl disabled:opacity-30">
+          ‹
+        </button>
+        {browsing ? (
+          <button onClick={() => setBrowsing(undefined)} className="h-12 flex-1 rounded-lg bg-amber-400 text-lg font-semibold text-slate-900">
+            Back to live
+          </button>
+        ) : (
+          <span className="flex-1 text-center text-slate-400">Following the presenter</span>
+        )}
+        <button aria-label="Next slide" onClick={() => go(shownIndex + 1)} disabled={!browsing} className="h-12 w-14 rounded-lg bg-slate-700 text-2xl disabled:opacity-30">
+          ›
+        </button>
+      </nav>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+'use client';
+import { useEffect, useState } from 'react';
+import type { PublicDeck } from '../../../server/decks/types';
+import { getJson } from '../../lib/fetch-deck';
+import type { Loaded } from '../../lib/fetch-deck';
+import { useRoom } from '../../lib/use-room';
+import { RoomProblem } from '../../room-problem';
+import { PhoneDeck } from './phone-deck';
+
+export function StudentRoom({ code }: { code: string }) {
+  const [deck, setDeck] = useState<Loaded<PublicDeck> | undefined>();
+  const room = useRoom(code);
+
+  useEffect(() => {
+    void getJson<PublicDeck>(`/api/rooms/${encodeURIComponent(code)}/deck`).then(setDeck);
+  }, [code]);
+
+  if (deck && !deck.ok) return <RoomProblem code={code} error={deck.error} />;
+  if (room.status === 'failed' && room.error) return <RoomProblem code={code} error={room.error} />;
+  if (!deck || !room.slide) {
+    return <main className="flex min-h-dvh items-center justify-center text-lg text-slate-300">Joining {code}…</main>;
+  }
+  return <PhoneDeck code={code} deck={deck.data} live={room.slide} status={room.status} />;
+}

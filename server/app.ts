@@ -1,0 +1,90 @@
+import { createServer as createHttpServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { Server as EngineServer } from 'engine.io';
+import { DEFAULT_LIMITS } from './config';
+import type { Config, Limits } from './config';
+import type { Deck } from './decks/types';
+import type { Store } from './store/store';
+import { createApiRoutes } from './http/routes';
+import { createAudience } from './realtime/audience';
+import { createIo, registerHandlers } from './realtime/io';
+import type { AppServer, Services } from './realtime/types';
+import { createKeyedQueue } from './rooms/serialize';
+
+/** The web app (Next.js) behind the API; integration tests run without one. */
+export type WebApp = {
+  handle: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void | Promise<void>;
+};
+
+export type ServerOptions = {
+  store: Store;
+  decks: ReadonlyMap<string, Deck>;
+  limits?: Partial<Limits>;
+  web?: WebApp;
+  port?: number;
+  host?: string;
+  publicUrl?: Config['publicUrl'];
+  now?: () => number;
+};
+
+export type RunningServer = { url: string; port: number; io: AppServer; close: () => Promise<void> };
+
+const SOCKET_PATH = '/socket.io/';
+
+/** Builds and starts the whole server: HTTP API, socket.io and the web app on one port. */
+export async function createServer(options: ServerOptions): Promise<RunningServer> {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const io = createIo(limits.maxMessageBytes);
+  const engine = new EngineServer({ maxHttpBufferSize: limits.maxMessageBytes, perMessageDeflate: false, httpCompression: false });
+  io.bind(engine);
+  const audience = createAudience(io, limits.audienceIntervalMs);
+  let port = options.port ?? 0;
+  const services: Services = {
+    io,
+    store: options.store,
+    decks: options.decks,
+    audience,
+    limits,
+    publicUrl: options.publicUrl,
+    port: () => port,
+    inRoom: createKeyedQueue(),
+    now: options.now ?? Date.now,
+  };
+  registerHandlers(services);
+  const handleApi = createApiRoutes(services);
+
+  const http = createHttpServer(async (req, res) => {
+    if (req.url?.startsWith(SOCKET_PATH)) return engine.handleRequest(req as never, res);
+    if (await handleApi(req, res)) return;
+    if (options.web) return options.web.handle(req, res);
+    res.writeHead(404).end();
+  });
+  // One upgrade router by path: socket.io here, Next's dev HMR for the rest.
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (req.url?.startsWith(SOCKET_PATH)) return engine.handleUpgrade(req as never, socket, head);
+    if (options.web?.upgrade && req.url?.startsWith('/_next/')) return options.web.upgrade(req, socket, head);
+    socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, options.host ?? '0.0.0.0', () => resolve());
+  });
+  port = (http.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    io,
+    async close() {
+      audience.close();
+      await io.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await options.store.close();
+    },
+  };
+}

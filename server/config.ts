@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+/** Limits a test may shrink; defaults hold a lecture hall. */
+export type Limits = {
+  /** Largest socket.io message accepted, in bytes. */
+  maxMessageBytes: number;
+  /** Token bucket per socket: burst size and refill per second. */
+  eventBurst: number;
+  eventsPerSecond: number;
+  /** How often the presenter's audience count is refreshed, at most. */
+  audienceIntervalMs: number;
+  /** A room can be joined for this long after it was created. */
+  roomTtlMs: number;
+  pairTokenTtlMs: number;
+};
+
+export const DEFAULT_LIMITS: Limits = {
+  maxMessageBytes: 64 * 1024,
+  eventBurst: 40,
+  eventsPerSecond: 20,
+  audienceIntervalMs: 500,
+  roomTtlMs: 24 * 60 * 60 * 1000,
+  pairTokenTtlMs: 5 * 60 * 1000,
+};
+
+export type Config = {
+  port: number;
+  host: string;
+  dataDir: string;
+  decksDir: string;
+  /** Overrides the URL put in join links and QR codes (e.g. behind a proxy). */
+  publicUrl: string | undefined;
+  dev: boolean;
+  limits: Limits;
+};
+
+export const APP_VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got "${raw}"`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: intFrom(env, 'PORT', 3000),
+    host: env.HOST || '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR || './data'),
+    decksDir: resolve(env.DECKS_DIR || './decks'),
+    publicUrl: env.PUBLIC_URL || undefined,
+    dev: env.NODE_ENV === 'development',
+    limits: {
+      ...DEFAULT_LIMITS,
+      roomTtlMs: intFrom(env, 'ROOM_TTL_HOURS', DEFAULT_LIMITS.roomTtlMs / 3_600_000) * 3_600_000,
+    },
+  };
+}

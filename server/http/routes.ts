@@ -1,0 +1,112 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { ERROR_MESSAGES, JoinCode, PROTOCOL_VERSION } from '../protocol';
+import type { ErrorCode } from '../protocol';
+import { APP_VERSION } from '../config';
+import { deckSummary, publicDeck } from '../decks/types';
+import { Refusal } from '../errors';
+import { isExpired, newRoom } from '../rooms/room';
+import type { Room } from '../rooms/room';
+import { hashSecret, newJoinCode, newSecret, secretMatches } from '../rooms/secrets';
+import type { Services } from '../realtime/types';
+import { publicBaseUrl } from './public-url';
+
+const CreateRoom = z.strictObject({ deckId: z.string().min(1).max(100) });
+const MAX_BODY_BYTES = 4 * 1024;
+const STATUS: Partial<Record<ErrorCode, number>> = { INVALID_PAYLOAD: 400, FORBIDDEN: 403, NOT_FOUND: 404, ROOM_EXPIRED: 410 };
+
+function send(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let size = 0;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new Refusal('INVALID_PAYLOAD', 'request body too large');
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null');
+  } catch {
+    throw new Refusal('INVALID_PAYLOAD', 'body is not JSON');
+  }
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+  return /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+}
+
+/** Handles `/healthz` and `/api/*`; returns false for anything else (Next's pages). */
+export function createApiRoutes(services: Services) {
+  const startedAt = Date.now();
+  const joinUrl = (req: IncomingMessage, code: string) => `${publicBaseUrl(req.headers.host, services.port(), services.publicUrl)}/r/${code}`;
+
+  async function roomFor(rawCode: string): Promise<Room> {
+    const code = JoinCode.safeParse(rawCode);
+    if (!code.success) throw new Refusal('NOT_FOUND');
+    const room = await services.store.getRoom(code.data);
+    if (!room) throw new Refusal('NOT_FOUND');
+    if (isExpired(room, services.now(), services.limits.roomTtlMs)) throw new Refusal('ROOM_EXPIRED');
+    return room;
+  }
+
+  function deckOf(room: Room) {
+    const deck = services.decks.get(room.deckId);
+    if (!deck) throw new Refusal('NOT_FOUND', `deck "${room.deckId}" is not installed`);
+    return deck;
+  }
+
+  async function createRoom(req: IncomingMessage) {
+    const input = CreateRoom.safeParse(await readJson(req));
+    if (!input.success) throw new Refusal('INVALID_PAYLOAD', 'expected { deckId }');
+    if (!services.decks.has(input.data.deckId)) throw new Refusal('NOT_FOUND', `no deck "${input.data.deckId}"`);
+    const presenterSecret = newSecret();
+    for (;;) {
+      const room = newRoom(newJoinCode(), input.data.deckId, hashSecret(presenterSecret), services.now());
+      if (await services.store.createRoom(room)) return { code: room.code, presenterSecret, joinUrl: joinUrl(req, room.code) };
+    }
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (path === '/healthz') return send(res, 200, { ok: true, version: APP_VERSION, protocol: PROTOCOL_VERSION, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
+    if (path === '/api/decks' && method === 'GET') return send(res, 200, [...services.decks.values()].map(deckSummary));
+    if (path === '/api/rooms' && method === 'POST') return send(res, 201, await createRoom(req));
+    const m = /^\/api\/rooms\/([^/]+)(?:\/(deck|speaker-deck|qr\.svg))?$/.exec(path);
+    if (m && method === 'GET') {
+      const room = await roomFor(m[1]!);
+      const deck = deckOf(room);
+      switch (m[2]) {
+        case undefined:
+          return send(res, 200, { code: room.code, deckId: room.deckId, title: deck.title, joinUrl: joinUrl(req, room.code) });
+        case 'deck':
+          return send(res, 200, publicDeck(deck));
+        case 'speaker-deck': {
+          const secret = bearer(req);
+          if (!secret || !secretMatches(secret, room.presenterSecretHashes)) throw new Refusal('FORBIDDEN');
+          return send(res, 200, deck);
+        }
+        case 'qr.svg':
+          return send(res, 200, await QRCode.toString(joinUrl(req, room.code), { type: 'svg', margin: 1 }), 'image/svg+xml');
+      }
+    }
+    throw new Refusal('NOT_FOUND', `no route ${method} ${path}`);
+  }
+
+  return async function handleApi(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path !== '/healthz' && !path.startsWith('/api/')) return false;
+    try {
+      await route(req, res, path);
+    } catch (error) {
+      const refusal = error instanceof Refusal ? error : new Refusal('INTERNAL');
+      if (!(error instanceof Refusal)) console.error('[http]', error);
+      send(res, STATUS[refusal.code] ?? 500, { ok: false, error: { code: refusal.code, message: refusal.message || ERROR_MESSAGES[refusal.code] } });
+    }
+    return true;
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * The parts of the wire protocol a browser needs at run time, without zod: the student page
+ * imports this file and `import type`s the rest, so its bundle stays small.
+ */
+
+/** Bumped on every change a deployed client could trip over; checked in the handshake. */
+export const PROTOCOL_VERSION = 1;
+
+export const ERROR_CODES = [
+  'INVALID_PAYLOAD',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'ROOM_EXPIRED',
+  'NOT_JOINED',
+  'RATE_LIMITED',
+  'CLIENT_TOO_OLD',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** What the UI says for each refusal; the README's protocol table lists the same codes. */
+export const ERROR_MESSAGES: Record<ErrorCode, string> = {
+  INVALID_PAYLOAD: 'That request was malformed.',
+  FORBIDDEN: 'Only the presenter can do that.',
+  NOT_FOUND: 'There is no room with that code.',
+  ROOM_EXPIRED: 'This room has ended.',
+  NOT_JOINED: 'Join a room first.',
+  RATE_LIMITED: 'Too many requests; slow down.',
+  CLIENT_TOO_OLD: 'This page is out of date; reload it.',
+  INTERNAL: 'Something went wrong on the server.',
+};
+
+export type ProtocolError = { code: ErrorCode; message: string };
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ProtocolError };
+
+/** Join codes avoid look-alikes: no 0/O, no 1/I/L. */
+export const JOIN_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+export const JOIN_CODE_LENGTH = 6;
+
+export function normalizeJoinCode(input: string): string {
+  return input.trim().toUpperCase().replace(/[\s-]/g, '');
+}

@@ -1,0 +1,83 @@
+import QRCode from 'qrcode';
+import { PresenterPair, PresenterRedeem, RoomJoin, RoomSnapshotRequest, SlideSet } from '../protocol';
+import type { PairResult, RedeemResult, RoomJoinResult } from '../protocol';
+import { Refusal } from '../errors';
+import { isExpired, moveSlide, roomSnapshot } from '../rooms/room';
+import { hashSecret, newSecret, secretMatches } from '../rooms/secrets';
+import { publicBaseUrl } from '../http/public-url';
+import { handle } from './handler';
+import type { AppSocket, Services, SocketData } from './types';
+import { presentersOf } from './types';
+
+async function openRoom(services: Services, code: string) {
+  const room = await services.store.getRoom(code);
+  if (!room) throw new Refusal('NOT_FOUND');
+  if (isExpired(room, services.now(), services.limits.roomTtlMs)) throw new Refusal('ROOM_EXPIRED');
+  return room;
+}
+
+function leaveCurrentRoom(services: Services, socket: AppSocket) {
+  const { code, role } = socket.data;
+  if (!code) return;
+  void socket.leave(code);
+  void socket.leave(presentersOf(code));
+  if (role === 'student') services.audience.leave(code);
+  socket.data.code = undefined;
+  socket.data.role = undefined;
+}
+
+export function registerRoomHandlers(services: Services, socket: AppSocket) {
+  const { limits } = services;
+
+  handle(socket, limits, 'room:join', RoomJoin, 'anyone', async ({ code, presenterSecret }): Promise<RoomJoinResult> => {
+    const room = await openRoom(services, code);
+    // A wrong secret is refused outright rather than downgraded to a student seat.
+    if (presenterSecret !== undefined && !secretMatches(presenterSecret, room.presenterSecretHashes)) throw new Refusal('FORBIDDEN', 'That presenter key is not valid for this room.');
+    const role = presenterSecret === undefined ? 'student' : 'presenter';
+    leaveCurrentRoom(services, socket);
+    await socket.join(role === 'presenter' ? [code, presentersOf(code)] : code);
+    Object.assign(socket.data, { code, role } satisfies Partial<SocketData>);
+    if (role === 'student') services.audience.join(code);
+    return { role, snapshot: roomSnapshot(room, services.audience.count(code)) };
+  });
+
+  handle(socket, limits, 'room:snapshot', RoomSnapshotRequest, 'member', async (_input, { code }) => {
+    return roomSnapshot(await openRoom(services, code), services.audience.count(code));
+  });
+
+  handle(socket, limits, 'slide:set', SlideSet, 'presenter', (position, { code }) =>
+    services.inRoom(code, async () => {
+      const room = await openRoom(services, code);
+      const deck = services.decks.get(room.deckId);
+      if (!deck) throw new Refusal('NOT_FOUND', `deck "${room.deckId}" is not installed`);
+      const moved = moveSlide(room, deck, position);
+      if (moved.changed) {
+        await services.store.savePosition(code, moved.room.version, moved.room.slide);
+        services.io.to(code).emit('room:state', { version: moved.room.version, slide: moved.room.slide });
+      }
+      return { version: moved.room.version };
+    }),
+  );
+
+  handle(socket, limits, 'presenter:pair', PresenterPair, 'presenter', async (_input, { code }): Promise<PairResult> => {
+    const token = newSecret();
+    const expiresAt = services.now() + limits.pairTokenTtlMs;
+    await services.store.savePairToken(code, hashSecret(token), expiresAt);
+    const base = publicBaseUrl(socket.handshake.headers.host, services.port(), services.publicUrl);
+    // The token rides in the fragment: browsers never send it to a server in a request line.
+    const url = `${base}/present/${code}/remote#pair=${token}`;
+    return { url, qrSvg: await QRCode.toString(url, { type: 'svg', margin: 1 }), expiresAt };
+  });
+
+  handle(socket, limits, 'presenter:redeem', PresenterRedeem, 'anyone', async ({ code, token }): Promise<RedeemResult> => {
+    await openRoom(services, code);
+    if (!(await services.store.takePairToken(code, hashSecret(token), services.now()))) {
+      throw new Refusal('FORBIDDEN', 'This pairing link was used already or has expired.');
+    }
+    const presenterSecret = newSecret();
+    await services.store.addPresenterSecret(code, hashSecret(presenterSecret));
+    return { presenterSecret };
+  });
+
+  socket.on('disconnect', () => leaveCurrentRoom(services, socket));
+}

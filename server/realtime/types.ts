@@ -1,0 +1,34 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, Role, ServerToClientEvents } from '../protocol';
+import type { Config, Limits } from '../config';
+import type { Deck } from '../decks/types';
+import type { Store } from '../store/store';
+import type { Audience } from './audience';
+
+export type SocketData = {
+  code?: string;
+  role?: Role;
+  /** Token bucket for flood control. */
+  tokens: number;
+  refilledAt: number;
+};
+
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** What handlers need from the process; tests build their own. */
+export type Services = {
+  io: AppServer;
+  store: Store;
+  decks: ReadonlyMap<string, Deck>;
+  audience: Audience;
+  limits: Limits;
+  publicUrl: Config['publicUrl'];
+  port: () => number;
+  /** Serialises read-modify-write work on one room. */
+  inRoom: <T>(code: string, task: () => Promise<T>) => Promise<T>;
+  now: () => number;
+};
+
+/** Socket.io room holding a room's presenter devices: audience counts go only to them. */
+export const presentersOf = (code: string) => `presenters:${code}`;

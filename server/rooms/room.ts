@@ -1,0 +1,43 @@
+import type { RoomSnapshot, SlidePosition } from '../protocol';
+import type { Deck } from '../decks/types';
+import { Refusal } from '../errors';
+
+export type Room = {
+  code: string;
+  deckId: string;
+  /** One hash per presenter device (the laptop, a paired phone). */
+  presenterSecretHashes: string[];
+  createdAt: number;
+  version: number;
+  slide: SlidePosition;
+};
+
+export const FIRST_SLIDE: SlidePosition = { h: 0, v: 0, f: -1 };
+
+export function newRoom(code: string, deckId: string, presenterSecretHash: string, now: number): Room {
+  return { code, deckId, presenterSecretHashes: [presenterSecretHash], createdAt: now, version: 0, slide: FIRST_SLIDE };
+}
+
+export function isExpired(room: Room, now: number, ttlMs: number): boolean {
+  return now - room.createdAt > ttlMs;
+}
+
+/** Refuses positions the deck does not have, so a presenter bug cannot strand the phones. */
+export function assertOnDeck(deck: Deck, { h, v, f }: SlidePosition): void {
+  const slide = deck.stacks[h]?.[v];
+  if (!slide) throw new Refusal('INVALID_PAYLOAD', `slide ${h}/${v} is not in the deck`);
+  if (f >= slide.fragments) throw new Refusal('INVALID_PAYLOAD', `slide ${h}/${v} has ${slide.fragments} fragments, not ${f + 1}`);
+}
+
+const samePosition = (a: SlidePosition, b: SlidePosition) => a.h === b.h && a.v === b.v && a.f === b.f;
+
+/** The presenter's move. Moving to where the room already is changes nothing and bumps no version. */
+export function moveSlide(room: Room, deck: Deck, to: SlidePosition): { room: Room; changed: boolean } {
+  assertOnDeck(deck, to);
+  if (samePosition(room.slide, to)) return { room, changed: false };
+  return { room: { ...room, slide: { ...to }, version: room.version + 1 }, changed: true };
+}
+
+export function roomSnapshot(room: Room, audience: number): RoomSnapshot {
+  return { code: room.code, deckId: room.deckId, version: room.version, slide: room.slide, audience, startedAt: room.createdAt };
+}
