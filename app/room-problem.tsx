@@ -11,7 +11,7 @@ const TITLES: Partial<Record<ProtocolError['code'], string>> = {
 /** The friendly page for a wrong code, an ended room or a refused join. */
 export function RoomProblem({ code, error }: { code: string; error: ProtocolError }) {
   return (
-    <main role="alert" className="mx-auto flex min-h-dvh max-w-md flex-col justify-center gap-4 px-6 text-center">
+    <main className="mx-auto flex min-h-dvh max-w-md flex-col justify-center gap-4 px-6 text-center">
       <h1 className="text-3xl font-bold">{TITLES[error.code] ?? 'Something went wrong'}</h1>
       <p className="text-lg text-slate-300">
         {error.message} {error.code === 'NOT_FOUND' && <>Check the code on the screen: <span className="font-mono">{code}</span>.</>}

@@ -81,7 +81,6 @@ export function compileDeck(source: DeckSource): CompileResult {
   const stacks = splitSlides(text, problems)
     .map((stack) => stack.map((chunk) => compileSlide(chunk, problems)).filter((s): s is Slide => s !== undefined))
     .filter((stack) => stack.length > 0);
-  if (stacks.length === 0 && problems.length === 0) problems.push({ file: DECK_FILE, line: 1, message: 'the deck has no slides' });
   if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
   const title = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? source.id;
   return { ok: true, deck: { id: source.id, title, hash: deckHash(source.files), stacks } };

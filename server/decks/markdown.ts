@@ -46,7 +46,7 @@ function numberFragments(tokens: Token[], env: RenderEnv) {
 
 export function createMarkdown(): MarkdownIt {
   const md = markdownIt({ html: true, linkify: false, typographer: false });
-  md.use(markdownItAttrs, { allowedAttributes: ['id', 'class'] });
+  md.use(markdownItAttrs, { allowedAttributes: ['id', 'class', 'data-fragment-index'] });
   md.core.ruler.push('number_fragments', (state) => {
     numberFragments(state.tokens, state.env as RenderEnv);
   });

@@ -1,0 +1,107 @@
+import { mkdirSync } from 'node:fs';
+import { devices, expect, test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+
+const SHOTS = 'tests/e2e/screenshots';
+mkdirSync(SHOTS, { recursive: true });
+
+/** Starts a room from the home page, as a lecturer would; returns the presenter page and code. */
+async function present(browser: Browser): Promise<{ presenter: Page; code: string }> {
+  const laptop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const presenter = await laptop.newPage();
+  await presenter.goto('/');
+  await presenter.getByRole('listitem').filter({ hasText: 'Welcome to yieldroom' }).getByRole('button', { name: 'Present' }).click();
+  await presenter.waitForURL(/\/present\/[A-Z2-9]{6}$/);
+  await expect(presenter.locator('.reveal.ready')).toBeVisible();
+  return { presenter, code: presenter.url().split('/').pop()! };
+}
+
+async function phone(browser: Browser, profile: 'Pixel 7' | 'iPhone 14', code: string): Promise<Page> {
+  const { defaultBrowserType: _ignored, ...device } = devices[profile];
+  const page = await (await browser.newContext(device)).newPage();
+  await page.goto(`/r/${code}`);
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-status', 'live');
+  return page;
+}
+
+const slideOf = (page: Page) => page.getByTestId('phone-slide');
+
+test('phones follow the presenter, catch up after a reload and come back to live', async ({ browser }) => {
+  const { presenter, code } = await present(browser);
+  const [pixel, iphone] = [await phone(browser, 'Pixel 7', code), await phone(browser, 'iPhone 14', code)];
+  await expect(presenter.getByTestId('audience')).toHaveText('2 joined');
+  for (const p of [pixel, iphone]) await expect(slideOf(p)).toContainText('Welcome to yieldroom');
+
+  await presenter.keyboard.press('ArrowRight');
+  for (const p of [pixel, iphone]) {
+    await expect(slideOf(p)).toHaveAttribute('data-h', '1');
+    await expect(slideOf(p)).toContainText('How it works');
+    await expect(slideOf(p).locator('.fragment.visible')).toHaveCount(0);
+  }
+
+  await presenter.keyboard.press('ArrowRight'); // first fragment
+  for (const p of [pixel, iphone]) {
+    await expect(slideOf(p)).toHaveAttribute('data-f', '0');
+    await expect(slideOf(p).locator('.fragment.visible')).toHaveText(['The presenter moves a slide']);
+  }
+
+  await pixel.reload();
+  await expect(slideOf(pixel)).toHaveAttribute('data-h', '1');
+  await expect(slideOf(pixel)).toHaveAttribute('data-f', '0');
+
+  await iphone.getByRole('button', { name: 'Previous slide' }).click();
+  await expect(slideOf(iphone)).toContainText('Welcome to yieldroom');
+  await presenter.keyboard.press('ArrowRight'); // second fragment: the browsing phone stays put
+  await expect(slideOf(pixel)).toHaveAttribute('data-f', '1');
+  await expect(slideOf(iphone)).toHaveAttribute('data-h', '0');
+  await iphone.getByRole('button', { name: 'Back to live' }).click();
+  await expect(slideOf(iphone)).toHaveAttribute('data-h', '1');
+  await expect(slideOf(iphone)).toHaveAttribute('data-f', '1');
+  await expect(iphone.getByRole('button', { name: 'Back to live' })).toHaveCount(0);
+
+  await presenter.screenshot({ path: `${SHOTS}/presenter.png` });
+  await iphone.screenshot({ path: `${SHOTS}/phone-iphone14.png` });
+  await presenter.keyboard.press('q');
+  await expect(presenter.getByTestId('join-code')).toHaveText(code);
+  await expect(presenter.getByRole('img', { name: /QR code/ })).toBeVisible();
+  await presenter.screenshot({ path: `${SHOTS}/qr-overlay.png` });
+});
+
+test('a code slide steps its highlight on the phone, laid out without sideways scrolling', async ({ browser }) => {
+  const { presenter, code } = await present(browser);
+  const pixel = await phone(browser, 'Pixel 7', code);
+  // Right arrow: three fragments, then across (past the vertical child) to the code slide, two steps.
+  for (let i = 0; i < 7; i++) await presenter.keyboard.press('ArrowRight');
+  await expect(slideOf(pixel)).toContainText('Code, one line at a time');
+  await expect(slideOf(pixel)).toHaveAttribute('data-f', '1');
+  await expect(slideOf(pixel).locator('pre.fragment.visible')).toHaveCount(2);
+  const overflow = await pixel.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBe(0);
+  await pixel.screenshot({ path: `${SHOTS}/phone-pixel7-code.png` });
+  await presenter.screenshot({ path: `${SHOTS}/presenter-code.png` });
+});
+
+test('the speaker view shows notes, a timer and the audience, and drives the deck', async ({ browser }) => {
+  const { presenter, code } = await present(browser);
+  const pixel = await phone(browser, 'Pixel 7', code);
+  const speaker = await presenter.context().newPage();
+  await speaker.goto(`/present/${code}/speaker`);
+  await expect(speaker.getByTestId('notes')).toContainText('Greet the room');
+  await expect(speaker.getByTestId('timer')).toHaveText(/^\d\d:\d\d$/);
+  await expect(speaker.getByTestId('speaker-audience')).toHaveText('1 joined');
+  await speaker.getByRole('button', { name: 'Forward' }).click();
+  await expect(speaker.getByTestId('notes')).toContainText('Step through the three fragments');
+  await expect(presenter.getByTestId('projector')).toHaveAttribute('data-h', '1');
+  await expect(slideOf(pixel)).toContainText('How it works');
+  await speaker.screenshot({ path: `${SHOTS}/speaker.png` });
+});
+
+test('notes never reach a phone, and a wrong code gets a friendly page', async ({ browser }) => {
+  const { code } = await present(browser);
+  const pixel = await phone(browser, 'Pixel 7', code);
+  expect(await pixel.content()).not.toContain('Greet the room');
+  await pixel.goto('/r/ZZZZZZ');
+  await expect(pixel.getByRole('heading', { name: 'No room with that code' })).toBeVisible();
+  await expect(pixel.getByRole('link', { name: 'Enter another code' })).toBeVisible();
+  await pixel.screenshot({ path: `${SHOTS}/phone-wrong-code.png` });
+});

@@ -1,0 +1,53 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { io as connect } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { createServer } from '../../server/app';
+import type { RunningServer, ServerOptions } from '../../server/app';
+import { loadDecks } from '../../server/decks/load';
+import { PROTOCOL_VERSION } from '../../server/protocol';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../server/protocol';
+import { openSqliteStore } from '../../server/store/sqlite';
+
+export const FIXTURE_DECKS = joinPath(import.meta.dirname, '../fixtures/decks');
+export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export const tempDataDir = () => mkdtempSync(joinPath(tmpdir(), 'yieldroom-'));
+
+/** A real server on port 0 over a real SQLite file in `dataDir`. */
+export function startServer(dataDir: string, options: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  return createServer({ store: openSqliteStore(dataDir), decks: loadDecks(FIXTURE_DECKS), host: '127.0.0.1', ...options });
+}
+
+export async function createRoom(server: RunningServer, deckId = 'demo'): Promise<{ code: string; presenterSecret: string; joinUrl: string }> {
+  const res = await fetch(`${server.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deckId }) });
+  if (res.status !== 201) throw new Error(`room not created: ${res.status}`);
+  return res.json();
+}
+
+/** A real socket.io client; resolves once connected. */
+export function connectClient(server: RunningServer, auth: Record<string, unknown> = { protocol: PROTOCOL_VERSION }): Promise<Client> {
+  const socket: Client = connect(server.url, { transports: ['websocket'], auth, reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+/** Emits and resolves with the ack; `payload` is untyped so tests can send garbage. */
+export function request<T = unknown>(socket: Client, event: string, payload?: unknown): Promise<Ack<T>> {
+  const emit = socket.emit.bind(socket) as (event: string, ...args: unknown[]) => void;
+  return new Promise((resolve) => (payload === undefined ? emit(event, resolve) : emit(event, payload, resolve)));
+}
+
+export function nextEvent<E extends keyof ServerToClientEvents>(socket: Client, event: E): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve) => socket.once(event, ((msg: never) => resolve(msg)) as never));
+}
+
+/** Joins and returns the snapshot, failing loudly on a refusal. */
+export async function join(socket: Client, code: string, presenterSecret?: string) {
+  const res = await request<{ role: string; snapshot: { version: number; slide: { h: number; v: number; f: number }; audience: number } }>(socket, 'room:join', presenterSecret ? { code, presenterSecret } : { code });
+  if (!res.ok) throw new Error(`join refused: ${res.error.code}`);
+  return res.data;
+}
