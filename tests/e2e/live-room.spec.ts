@@ -17,7 +17,7 @@ async function present(browser: Browser): Promise<{ presenter: Page; code: strin
 }
 
 async function phone(browser: Browser, profile: 'Pixel 7' | 'iPhone 14', code: string): Promise<Page> {
-  const { defaultBrowserType: _ignored, ...device } = devices[profile];
+  const { defaultBrowserType: _webkit, ...device } = devices[profile]; // phone profiles run in Chromium here
   const page = await (await browser.newContext(device)).newPage();
   await page.goto(`/r/${code}`);
   await expect(page.getByTestId('connection')).toHaveAttribute('data-status', 'live');
