@@ -24,6 +24,9 @@ function Projector({ code, deck, live, audience, socket }: { code: string; deck:
   const [reveal, setReveal] = useState<RevealApi | undefined>();
   const [showJoin, setShowJoin] = useState(false);
   const applyingRemote = useRef(false);
+  // Moves sent but not yet acked: their echoes must not pull reveal.js back mid-keypress.
+  const pendingMoves = useRef(0);
+  const [settled, setSettled] = useState(0);
   const socketRef = useRef(socket);
   socketRef.current = socket;
 
@@ -37,8 +40,14 @@ function Projector({ code, deck, live, audience, socket }: { code: string; deck:
       instance = new Reveal(rootRef.current, { hash: false, history: false, controls: true, progress: true, center: true, width: 1280, height: 720, margin: 0.06, transition: 'slide' });
       await instance.initialize();
       const send = () => {
-        if (applyingRemote.current || !instance) return;
-        socketRef.current?.emit('slide:set', positionOf(instance), () => undefined);
+        const moved = instance;
+        const socket = socketRef.current;
+        if (applyingRemote.current || !moved || !socket) return;
+        pendingMoves.current += 1;
+        socket.emit('slide:set', positionOf(moved), () => {
+          pendingMoves.current -= 1;
+          if (pendingMoves.current === 0) setSettled((n) => n + 1);
+        });
       };
       for (const event of ['slidechanged', 'fragmentshown', 'fragmenthidden']) instance.on(event, send);
       instance.addKeyBinding({ keyCode: 81, key: 'Q', description: 'Show the join code and QR' }, () => setShowJoin((s) => !s));
@@ -51,15 +60,16 @@ function Projector({ code, deck, live, audience, socket }: { code: string; deck:
     };
   }, [code]);
 
-  // The server's position wins: on load (resume after a reload) and when another device moves.
+  // The server's position wins once our own moves are in: on load (resume after a reload)
+  // and when another device (a paired phone, the speaker view) moves.
   useEffect(() => {
-    if (!reveal) return;
+    if (!reveal || pendingMoves.current > 0) return;
     const here = positionOf(reveal);
     if (here.h === live.h && here.v === live.v && here.f === live.f) return;
     applyingRemote.current = true;
     reveal.slide(live.h, live.v, live.f);
     applyingRemote.current = false;
-  }, [reveal, live]);
+  }, [reveal, live, settled]);
 
   return (
     <div className="projector">
