@@ -29,6 +29,8 @@ export type Config = {
   host: string;
   dataDir: string;
   decksDir: string;
+  /** Where executed example output and answer keys are cached, by content hash. */
+  cacheDir: string;
   /** Overrides the URL put in join links and QR codes (e.g. behind a proxy). */
   publicUrl: string | undefined;
   dev: boolean;
@@ -51,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '0.0.0.0',
     dataDir: resolve(env.DATA_DIR || './data'),
     decksDir: resolve(env.DECKS_DIR || './decks'),
+    cacheDir: resolve(env.CACHE_DIR || './node_modules/.cache/yieldroom'),
     publicUrl: env.PUBLIC_URL || undefined,
     dev: env.NODE_ENV === 'development',
     limits: {

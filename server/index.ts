@@ -1,12 +1,12 @@
 import next from 'next';
 import { createServer } from './app';
 import { loadConfig } from './config';
-import { loadDecks } from './decks/load';
+import { buildDecks } from './decks/build';
 import { lanAddresses } from './http/public-url';
 import { openSqliteStore } from './store/sqlite';
 
 const config = loadConfig();
-const decks = loadDecks(config.decksDir);
+const decks = await buildDecks(config.decksDir, { cacheDir: config.cacheDir });
 const nextApp = next({ dev: config.dev, dir: process.cwd(), hostname: 'localhost', port: config.port });
 await nextApp.prepare();
 

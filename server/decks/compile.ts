@@ -5,7 +5,8 @@ import type { Deck, DeckProblem, Slide } from './types';
 
 /** A deck folder as data: `files` maps paths relative to the folder ('deck.md', 'examples/a.py'). */
 export type DeckSource = { id: string; files: Record<string, string> };
-export type CompileResult = { ok: true; deck: Deck } | { ok: false; problems: DeckProblem[] };
+/** `examples`: the example files whose output the slides show, for the build to capture. */
+export type CompileResult = { ok: true; deck: Deck; examples: string[] } | { ok: false; problems: DeckProblem[] };
 
 const DECK_FILE = 'deck.md';
 const md = createMarkdown();
@@ -38,7 +39,7 @@ function splitSlides(source: string, problems: DeckProblem[]): Chunk[][] {
 
 const SLIDE_DIRECTIVE = /^\s*<!--\s*\.slide:(.*?)-->\s*$/;
 
-function compileSlide(chunk: Chunk, problems: DeckProblem[]): Slide | undefined {
+function compileSlide(chunk: Chunk, files: Record<string, string>, problems: DeckProblem[], examples: Set<string>): Slide | undefined {
   let className: string | undefined;
   const body: string[] = [];
   let notes: string[] | undefined;
@@ -61,10 +62,18 @@ function compileSlide(chunk: Chunk, problems: DeckProblem[]): Slide | undefined 
     problems.push({ file: DECK_FILE, line: chunk.firstLine, message: 'empty slide' });
     return undefined;
   }
-  const env: RenderEnv = { file: DECK_FILE, firstLine: chunk.firstLine, problems, fragments: 0 };
+  const env: RenderEnv = { file: DECK_FILE, firstLine: chunk.firstLine, files, problems, fragments: 0, examples: [] };
   const html = md.render(body.join('\n'), env);
-  const notesHtml = notes ? md.render(notes.join('\n'), { ...env, problems: [], fragments: 0 }) : '';
-  return { html, notes: notesHtml, fragments: env.fragments, ...(className ? { className } : {}) };
+  for (const file of env.examples) examples.add(file);
+  const notesHtml = notes ? md.render(notes.join('\n'), { ...env, problems: [], fragments: 0, examples: [] }) : '';
+  return {
+    html,
+    notes: notesHtml,
+    fragments: env.fragments,
+    ...(className ? { className } : {}),
+    ...(env.poll ? { poll: env.poll } : {}),
+    ...(env.prediction ? { prediction: env.prediction } : {}),
+  };
 }
 
 export function deckHash(files: Record<string, string>): string {
@@ -78,10 +87,11 @@ export function compileDeck(source: DeckSource): CompileResult {
   const text = source.files[DECK_FILE];
   if (text === undefined) return { ok: false, problems: [{ file: DECK_FILE, line: 0, message: 'missing deck.md' }] };
   const problems: DeckProblem[] = [];
+  const examples = new Set<string>();
   const stacks = splitSlides(text, problems)
-    .map((stack) => stack.map((chunk) => compileSlide(chunk, problems)).filter((s): s is Slide => s !== undefined))
+    .map((stack) => stack.map((chunk) => compileSlide(chunk, source.files, problems, examples)).filter((s): s is Slide => s !== undefined))
     .filter((stack) => stack.length > 0);
   if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
   const title = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? source.id;
-  return { ok: true, deck: { id: source.id, title, hash: deckHash(source.files), stacks } };
+  return { ok: true, deck: { id: source.id, title, hash: deckHash(source.files), stacks, answerKeys: {} }, examples: [...examples] };
 }

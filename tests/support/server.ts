@@ -5,7 +5,7 @@ import { io as connect } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { createServer } from '../../server/app';
 import type { RunningServer, ServerOptions } from '../../server/app';
-import { loadDecks } from '../../server/decks/load';
+import { buildDecks } from '../../server/decks/build';
 import { PROTOCOL_VERSION } from '../../server/protocol';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../server/protocol';
 import { openSqliteStore } from '../../server/store/sqlite';
@@ -16,8 +16,9 @@ export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 export const tempDataDir = () => mkdtempSync(joinPath(tmpdir(), 'yieldroom-'));
 
 /** A real server on port 0 over a real SQLite file in `dataDir`. */
-export function startServer(dataDir: string, options: Partial<ServerOptions> = {}): Promise<RunningServer> {
-  return createServer({ store: openSqliteStore(dataDir), decks: loadDecks(FIXTURE_DECKS), host: '127.0.0.1', ...options });
+export async function startServer(dataDir: string, options: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  const decks = await buildDecks(FIXTURE_DECKS, { cacheDir: joinPath(dataDir, 'cache') });
+  return createServer({ store: openSqliteStore(dataDir), decks, host: '127.0.0.1', ...options });
 }
 
 export async function createRoom(server: RunningServer, deckId = 'demo'): Promise<{ code: string; presenterSecret: string; joinUrl: string }> {

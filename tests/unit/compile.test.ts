@@ -62,7 +62,7 @@ describe('compileDeck', () => {
     ['a code block never closed', '# A\n\n```python\nx = 1\n', 'deck.md:3: code block is never closed'],
     ['a line step that is not a number', '# A\n---\n```python [1|x]\na\n```', 'deck.md:3: "x" is not a line number or range in [1|x]'],
     ['a line step past the code', '# A\n\n```python [1|4]\na\nb\n```', 'deck.md:3: line 4 is past the end of the 2-line code block'],
-    ['an unknown language', '# A\n\n```pyhton\na\n```', 'deck.md:3: unknown code language "pyhton"'],
+    ['an unknown language', '# A\n\n```pyhton\na\n```', 'deck.md:3: unknown code language or directive "pyhton" (directives: example, poll, predict)'],
     ['an unsupported slide attribute', '# A\n---\n<!-- .slide: data-x="1" -->\n## B', 'deck.md:3: unsupported slide attribute "data-x" (only class)'],
     ['an empty slide', '# A\n---\n\n---\n## C', 'deck.md:3: empty slide'],
     ['a raw-HTML fragment', '# A\n\n<p class="fragment">x</p>', 'deck.md:3: write fragments as {.fragment}, not raw HTML, so every viewer can step them'],

@@ -8,7 +8,7 @@ import { createKeyedQueue } from '../../server/rooms/serialize';
 import { JoinCode } from '../../server/protocol';
 
 const slide = (fragments: number) => ({ html: '', notes: '', fragments });
-const deck: Deck = { id: 'd', title: 'D', hash: 'h', stacks: [[slide(0)], [slide(2), slide(0)], [slide(1)]] };
+const deck: Deck = { id: 'd', title: 'D', hash: 'h', stacks: [[slide(0)], [slide(2), slide(0)], [slide(1)]], answerKeys: {} };
 
 describe('moveSlide', () => {
   const room = newRoom('ABCDEF', 'd', 'hash', 0);

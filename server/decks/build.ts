@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { STEPPER_SOURCE, PredictionSetupError, startAnswerKeyRunner } from '../python/answer-key';
+import type { AnswerKeyRunner } from '../python/answer-key';
+import { findCPython, runExample } from '../python/cpython';
+import { escapeHtml } from './code';
+import { compileDeck } from './compile';
+import type { DeckSource } from './compile';
+import { exampleOutputMarker } from './directives';
+import { readDeckSources } from './load';
+import { formatProblem } from './types';
+import type { Deck, DeckProblem, StepRecord } from './types';
+
+/** What executing a deck's Python produced; cached by content hash. */
+type Executed = { outputs: Record<string, string>; answerKeys: Record<string, StepRecord[]> };
+
+export type BuildOptions = { cacheDir: string; stepTimeoutMs?: number };
+
+export class DeckBuildError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`deck problems:\n${problems.join('\n')}`);
+  }
+}
+
+/** Puts each example's captured output under its code. Pure: the build and tests share it. */
+export function withExecuted(deck: Deck, executed: Executed): Deck {
+  const fill = (html: string) =>
+    Object.entries(executed.outputs).reduce(
+      (out, [file, stdout]) => out.replaceAll(exampleOutputMarker(file), `<pre class="example-output" aria-label="Output of ${file}"><code>${escapeHtml(stdout.replace(/\n$/, ''))}</code></pre>`),
+      html,
+    );
+  return { ...deck, answerKeys: executed.answerKeys, stacks: deck.stacks.map((stack) => stack.map((slide) => ({ ...slide, html: fill(slide.html) }))) };
+}
+
+const predictionsOf = (deck: Deck) => deck.stacks.flat().flatMap((s) => (s.prediction ? [s.prediction] : []));
+
+async function execute(source: DeckSource, deck: Deck, examples: string[], runner: () => Promise<AnswerKeyRunner>): Promise<Executed> {
+  const problems: DeckProblem[] = [];
+  const outputs: Record<string, string> = {};
+  const python = examples.length > 0 ? findCPython() : undefined;
+  if (examples.length > 0 && !python) problems.push({ file: 'examples', line: 0, message: 'showing example output needs CPython 3.10+ as python3 (or set PYTHON)' });
+  for (const file of python ? examples : []) {
+    const run = runExample(python!, source.files, file);
+    if (run.ok) outputs[file] = run.stdout;
+    else problems.push({ file: `examples/${file}`, line: 0, message: run.message });
+  }
+  const answerKeys: Record<string, StepRecord[]> = {};
+  for (const prediction of predictionsOf(deck)) {
+    try {
+      answerKeys[prediction.id] = await (await runner()).run(prediction, source.files[`examples/${prediction.file}`]!);
+    } catch (error) {
+      if (!(error instanceof PredictionSetupError)) throw error;
+      problems.push({ file: `examples/${prediction.file}`, line: 0, message: `setup "${prediction.setup}" failed: ${error.message}` });
+    }
+  }
+  if (problems.length > 0) throw new DeckBuildError(problems.map((p) => `decks/${source.id}/${formatProblem(p)}`));
+  return { outputs, answerKeys };
+}
+
+/**
+ * Compiles every deck and executes its Python: example output from CPython (what the audience
+ * runs), answer keys from Pyodide (the same everywhere). Results are cached by content hash, so
+ * only a changed deck pays for Python.
+ */
+export async function buildDecks(decksDir: string, options: BuildOptions): Promise<Map<string, Deck>> {
+  let runner: Promise<AnswerKeyRunner> | undefined;
+  const getRunner = () => (runner ??= startAnswerKeyRunner(options.stepTimeoutMs));
+  const decks = new Map<string, Deck>();
+  const failures: string[] = [];
+  try {
+    for (const source of readDeckSources(decksDir)) {
+      const compiled = compileDeck(source);
+      if (!compiled.ok) {
+        failures.push(...compiled.problems.map((p) => `decks/${source.id}/${formatProblem(p)}`));
+        continue;
+      }
+      const { deck, examples } = compiled;
+      if (examples.length === 0 && predictionsOf(deck).length === 0) {
+        decks.set(deck.id, deck);
+        continue;
+      }
+      const key = createHash('sha256').update(`${deck.hash}\0${STEPPER_SOURCE}\0${options.stepTimeoutMs ?? ''}`).digest('hex').slice(0, 16);
+      const cacheFile = join(options.cacheDir, `${deck.id}-${key}.json`);
+      let executed: Executed;
+      if (existsSync(cacheFile)) executed = JSON.parse(readFileSync(cacheFile, 'utf8')) as Executed;
+      else {
+        try {
+          executed = await execute(source, deck, examples, getRunner);
+        } catch (error) {
+          if (!(error instanceof DeckBuildError)) throw error;
+          failures.push(...error.problems);
+          continue;
+        }
+        mkdirSync(options.cacheDir, { recursive: true });
+        writeFileSync(cacheFile, JSON.stringify(executed));
+      }
+      decks.set(deck.id, withExecuted(deck, executed));
+    }
+  } finally {
+    if (runner) await (await runner).close();
+  }
+  if (failures.length > 0) throw new DeckBuildError(failures);
+  return decks;
+}

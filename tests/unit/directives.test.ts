@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { compileDeck } from '../../server/decks/compile';
+import { formatProblem, publicDeck } from '../../server/decks/types';
+
+const EXAMPLE = 'def countdown(n):\n    while n > 0:\n        yield n\n        n -= 1\n';
+const compile = (markdown: string) => compileDeck({ id: 't', files: { 'deck.md': markdown, 'examples/countdown.py': EXAMPLE } });
+const problemsOf = (markdown: string) => {
+  const result = compile(markdown);
+  return result.ok ? [] : result.problems.map(formatProblem);
+};
+const fence = (name: string, body: string) => `# T\n\n\`\`\`${name}\n${body}\n\`\`\``;
+
+describe('deck directives', () => {
+  it('compiles a poll with its correct answer, and hides the answer from students', () => {
+    const result = compile(fence('poll', 'question: Which one?\noptions:\n  - alpha\n  - beta\ncorrect: beta\nrevote: true'));
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    const slide = result.deck.stacks[0]![0]!;
+    expect(slide.poll).toMatchObject({ question: 'Which one?', kind: 'single', options: ['alpha', 'beta'], correct: [1], revote: true });
+    expect(slide.html).toContain('<li>beta</li>');
+    expect(publicDeck(result.deck).stacks[0]![0]!.poll).not.toHaveProperty('correct');
+  });
+
+  it('compiles numeric and text polls', () => {
+    const numeric = compile(fence('poll', 'question: How many?\nkind: numeric\ncorrect: 4'));
+    expect(numeric.ok && numeric.deck.stacks[0]![0]!.poll).toMatchObject({ kind: 'numeric', correct: 4 });
+    const text = compile(fence('poll', 'question: One word?\nkind: text'));
+    expect(text.ok && text.deck.stacks[0]![0]!.poll).toMatchObject({ kind: 'text' });
+  });
+
+  it('compiles a prediction: its file, setup, target and steps', () => {
+    const result = compile(fence('predict', 'file: countdown.py\nsetup: g = countdown(2)\nsteps:\n  - next(g)\n  - g.send(None)\n  - g.throw(ValueError("x"))\n  - g.close()'));
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    const { prediction, html } = result.deck.stacks[0]![0]!;
+    expect(prediction).toMatchObject({ file: 'countdown.py', setup: 'g = countdown(2)', target: 'g', steps: ['next(g)', 'g.send(None)', 'g.throw(ValueError("x"))', 'g.close()'] });
+    expect(html).toContain(`data-prediction="${prediction!.id}"`);
+    expect(html.match(/predict-blank/g)).toHaveLength(4);
+  });
+
+  it('shows an example file with line steps and marks where its output goes', () => {
+    const result = compile(fence('example', 'file: countdown.py\nlines: 1|2-4'));
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    expect(result.examples).toEqual(['countdown.py']);
+    expect(result.deck.stacks[0]![0]!.fragments).toBe(1);
+    expect(result.deck.stacks[0]![0]!.html).toContain('<!--example-output:countdown.py-->');
+  });
+
+  it.each([
+    ['a poll with one option', fence('poll', 'question: Q?\noptions:\n  - only'), 'deck.md:5: a poll needs 2–8 options, not 1'],
+    ['a poll with nine options', fence('poll', `question: Q?\noptions: [${'a,b,c,d,e,f,g,h,i'}]`), 'deck.md:5: a poll needs 2–8 options, not 9'],
+    ['a poll without a question', fence('poll', 'options: [a, b]'), 'deck.md:3: poll needs a question'],
+    ['a correct answer that is no option', fence('poll', 'question: Q?\noptions: [a, b]\ncorrect: c'), 'deck.md:6: correct answer "c" is not one of the options'],
+    ['an unknown poll field', fence('poll', 'question: Q?\noptions: [a, b]\ncolour: red'), 'deck.md:3: unknown poll field "colour" (expected question, kind, options, correct, revote)'],
+    ['an unknown poll kind', fence('poll', 'question: Q?\nkind: ranking'), 'deck.md:5: poll kind must be one of single, multiple, numeric, text'],
+    ['a numeric poll with options', fence('poll', 'question: Q?\nkind: numeric\noptions: [1, 2]'), 'deck.md:6: a numeric poll takes no options'],
+    ['two polls on one slide', `${fence('poll', 'question: A?\noptions: [a, b]')}\n\n\`\`\`poll\nquestion: B?\noptions: [a, b]\n\`\`\``, 'deck.md:8: a slide holds at most one poll'],
+    ['a step that is not one of the four calls', fence('predict', 'file: countdown.py\nsetup: g = countdown(1)\nsteps:\n  - list(g)'), 'deck.md:7: step "list(g)" is not one of next(g), g.send(value), g.throw(Exc), g.close()'],
+    ['steps on two generators', fence('predict', 'file: countdown.py\nsetup: g = countdown(1)\nsteps:\n  - next(g)\n  - next(h)'), 'deck.md:6: all steps must call the same generator, not g and h'],
+    ['a prediction without setup', fence('predict', 'file: countdown.py\nsteps:\n  - next(g)'), 'deck.md:3: predict needs a setup line, e.g. "setup: g = countdown(3)"'],
+    ['a missing example file', fence('predict', 'file: nope.py\nsetup: g = f()\nsteps:\n  - next(g)'), 'deck.md:3: example file examples/nope.py does not exist'],
+    ['an example line step past the file', fence('example', 'file: countdown.py\nlines: 1|9'), 'deck.md:5: line 9 is past the end of the 4-line code block'],
+    ['a fence body that is not YAML', fence('poll', 'question: [unclosed'), 'deck.md:5: poll: Flow sequence in block collection must be sufficiently indented and end with a ]'],
+    ['an unknown directive', fence('pol', 'question: Q?'), 'deck.md:3: unknown code language or directive "pol" (directives: example, poll, predict)'],
+  ])('reports %s', (_what, markdown, expected) => {
+    expect(problemsOf(markdown)).toContain(expected);
+  });
+});
