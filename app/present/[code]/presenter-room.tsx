@@ -77,11 +77,11 @@ function Projector({ code, deck, live, audience, socket }: { code: string; deck:
         <div className="slides">
           {deck.stacks.map((stack, h) =>
             stack.length === 1 ? (
-              <section key={h} className={`slide-body ${stack[0]!.className ?? ''}`} dangerouslySetInnerHTML={{ __html: stack[0]!.html }} />
+              <section key={h} className={`slide-body ${stack[0]!.className ?? ''}`} data-state={stack[0]!.className} dangerouslySetInnerHTML={{ __html: stack[0]!.html }} />
             ) : (
               <section key={h}>
                 {stack.map((slide, v) => (
-                  <section key={v} className={`slide-body ${slide.className ?? ''}`} dangerouslySetInnerHTML={{ __html: slide.html }} />
+                  <section key={v} className={`slide-body ${slide.className ?? ''}`} data-state={slide.className} dangerouslySetInnerHTML={{ __html: slide.html }} />
                 ))}
               </section>
             ),

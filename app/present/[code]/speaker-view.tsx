@@ -5,6 +5,7 @@ import type { PairResult, SlidePosition } from '../../../server/protocol/events'
 import { useFragmentVisibility } from '../../lib/fragments';
 import { nextPosition, orderIndex, previousPosition, slideOrder } from '../../lib/positions';
 import type { RoomSocket } from '../../lib/use-room';
+import { AnswerKey, PollAnswer } from './answer-key';
 import { PresenterGate } from './presenter-gate';
 
 export function SpeakerView({ code }: { code: string }) {
@@ -91,6 +92,8 @@ function SpeakerPanel({ code, deck, live, audience, startedAt, socket }: { code:
             <h2 className="text-xs tracking-wide text-slate-400 uppercase">Notes</h2>
             <div dangerouslySetInnerHTML={{ __html: current?.notes || '<p>No notes for this slide.</p>' }} />
           </section>
+          {current?.prediction && deck.answerKeys[current.prediction.id] && <AnswerKey records={deck.answerKeys[current.prediction.id]!} />}
+          {current?.poll && <PollAnswer poll={current.poll} />}
         </div>
         <SlidePreview slide={after ? deck.stacks[after.h]?.[after.v] : undefined} fragment={-1} label="Next slide" />
       </div>
