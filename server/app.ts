@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -7,10 +8,14 @@ import { DEFAULT_LIMITS } from './config';
 import type { Config, Limits } from './config';
 import type { Deck } from './decks/types';
 import type { Store } from './store/store';
+import { createParticipants } from './http/participant';
 import { createApiRoutes } from './http/routes';
+import { pollState } from './polls/poll';
+import { createTallies } from './polls/tallies';
 import { createAudience } from './realtime/audience';
 import { createIo, registerHandlers } from './realtime/io';
 import type { AppServer, Services } from './realtime/types';
+import { presentersOf } from './realtime/types';
 import { createKeyedQueue } from './rooms/serialize';
 
 /** The web app (Next.js) behind the API; integration tests run without one. */
@@ -28,6 +33,8 @@ export type ServerOptions = {
   host?: string;
   publicUrl?: Config['publicUrl'];
   now?: () => number;
+  /** Signs participant cookies; keep it across restarts (index.ts stores it in DATA_DIR). */
+  participantSecret?: string;
 };
 
 export type RunningServer = { url: string; port: number; io: AppServer; close: () => Promise<void> };
@@ -41,12 +48,19 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const engine = new EngineServer({ maxHttpBufferSize: limits.maxMessageBytes, perMessageDeflate: false, httpCompression: false });
   io.bind(engine);
   const audience = createAudience(io, limits.audienceIntervalMs);
+  const tallies = createTallies(options.store, limits.tallyIntervalMs, async (code, pollId) => {
+    const poll = await options.store.getPoll(code, pollId);
+    if (poll) io.to(presentersOf(code)).emit('poll:tally', { pollId, audience: audience.count(code), results: pollState(poll, await tallies.results(poll), 'presenter').results ?? [] });
+  });
+  const participants = createParticipants(options.participantSecret ?? randomBytes(32).toString('hex'));
   let port = options.port ?? 0;
   const services: Services = {
     io,
     store: options.store,
     decks: options.decks,
     audience,
+    tallies,
+    participants,
     limits,
     publicUrl: options.publicUrl,
     port: () => port,
@@ -58,6 +72,8 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
 
   const http = createHttpServer(async (req, res) => {
     if (req.url?.startsWith(SOCKET_PATH)) return engine.handleRequest(req as never, res);
+    // A phone opening a room page gets its voter id before its socket connects.
+    if (req.url?.startsWith('/r/')) participants.ensure(req, res);
     if (await handleApi(req, res)) return;
     if (options.web) return options.web.handle(req, res);
     res.writeHead(404).end();
@@ -81,6 +97,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     io,
     async close() {
       audience.close();
+      tallies.close();
       await io.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

@@ -10,6 +10,8 @@ export type Limits = {
   eventsPerSecond: number;
   /** How often the presenter's audience count is refreshed, at most. */
   audienceIntervalMs: number;
+  /** How often a poll's live tally goes to the presenter, at most (100 ms: 10 per second). */
+  tallyIntervalMs: number;
   /** A room can be joined for this long after it was created. */
   roomTtlMs: number;
   pairTokenTtlMs: number;
@@ -20,6 +22,7 @@ export const DEFAULT_LIMITS: Limits = {
   eventBurst: 40,
   eventsPerSecond: 20,
   audienceIntervalMs: 500,
+  tallyIntervalMs: 100,
   roomTtlMs: 24 * 60 * 60 * 1000,
   pairTokenTtlMs: 5 * 60 * 1000,
 };

@@ -2,6 +2,7 @@ import next from 'next';
 import { createServer } from './app';
 import { loadConfig } from './config';
 import { buildDecks } from './decks/build';
+import { loadParticipantSecret } from './http/participant';
 import { lanAddresses } from './http/public-url';
 import { openSqliteStore } from './store/sqlite';
 
@@ -17,6 +18,7 @@ const server = await createServer({
   port: config.port,
   host: config.host,
   publicUrl: config.publicUrl,
+  participantSecret: loadParticipantSecret(config.dataDir),
   web: { handle: nextApp.getRequestHandler(), upgrade: nextApp.getUpgradeHandler() },
 });
 

@@ -10,6 +10,7 @@ import { isExpired, newRoom } from '../rooms/room';
 import type { Room } from '../rooms/room';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from '../rooms/secrets';
 import type { Services } from '../realtime/types';
+import { resultsCsv, resultsReport } from '../polls/export';
 import { publicBaseUrl } from './public-url';
 
 const CreateRoom = z.strictObject({ deckId: z.string().min(1).max(100) });
@@ -60,6 +61,11 @@ export function createApiRoutes(services: Services) {
     return deck;
   }
 
+  function assertPresenter(req: IncomingMessage, room: Room) {
+    const secret = bearer(req);
+    if (!secret || !secretMatches(secret, room.presenterSecretHashes)) throw new Refusal('FORBIDDEN');
+  }
+
   async function createRoom(req: IncomingMessage) {
     const input = CreateRoom.safeParse(await readJson(req));
     if (!input.success) throw new Refusal('INVALID_PAYLOAD', 'expected { deckId }');
@@ -76,7 +82,7 @@ export function createApiRoutes(services: Services) {
     if (path === '/healthz') return send(res, 200, { ok: true, version: APP_VERSION, protocol: PROTOCOL_VERSION, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
     if (path === '/api/decks' && method === 'GET') return send(res, 200, [...services.decks.values()].map(deckSummary));
     if (path === '/api/rooms' && method === 'POST') return send(res, 201, await createRoom(req));
-    const m = /^\/api\/rooms\/([^/]+)(?:\/(deck|speaker-deck|qr\.svg))?$/.exec(path);
+    const m = /^\/api\/rooms\/([^/]+)(?:\/(deck|speaker-deck|qr\.svg|results\.json|results\.csv))?$/.exec(path);
     if (m && method === 'GET') {
       const room = await roomFor(m[1]!);
       const deck = deckOf(room);
@@ -84,11 +90,19 @@ export function createApiRoutes(services: Services) {
         case undefined:
           return send(res, 200, { code: room.code, deckId: room.deckId, title: deck.title, joinUrl: joinUrl(req, room.code) });
         case 'deck':
+          services.participants.ensure(req, res);
           return send(res, 200, publicDeck(deck));
-        case 'speaker-deck': {
-          const secret = bearer(req);
-          if (!secret || !secretMatches(secret, room.presenterSecretHashes)) throw new Refusal('FORBIDDEN');
+        case 'speaker-deck':
+          assertPresenter(req, room);
           return send(res, 200, deck);
+        case 'results.json':
+        case 'results.csv': {
+          assertPresenter(req, room);
+          const polls = await Promise.all((await services.store.listPolls(room.code)).map(async (poll) => ({ poll, results: await services.tallies.results(poll) })));
+          const report = resultsReport(room, polls, services.now());
+          if (m[2] === 'results.json') return send(res, 200, report);
+          res.setHeader('content-disposition', `attachment; filename="yieldroom-${room.code}-results.csv"`);
+          return send(res, 200, resultsCsv(report), 'text/csv; charset=utf-8');
         }
         case 'qr.svg':
           return send(res, 200, await QRCode.toString(joinUrl(req, room.code), { type: 'svg', margin: 1 }), 'image/svg+xml');

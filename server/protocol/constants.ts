@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'NOT_FOUND',
   'ROOM_EXPIRED',
   'NOT_JOINED',
+  'POLL_CLOSED',
   'RATE_LIMITED',
   'CLIENT_TOO_OLD',
   'INTERNAL',
@@ -25,6 +26,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   NOT_FOUND: 'There is no room with that code.',
   ROOM_EXPIRED: 'This room has ended.',
   NOT_JOINED: 'Join a room first.',
+  POLL_CLOSED: 'This poll is closed.',
   RATE_LIMITED: 'Too many requests; slow down.',
   CLIENT_TOO_OLD: 'This page is out of date; reload it.',
   INTERNAL: 'Something went wrong on the server.',
@@ -40,3 +42,6 @@ export const JOIN_CODE_LENGTH = 6;
 export function normalizeJoinCode(input: string): string {
   return input.trim().toUpperCase().replace(/[\s-]/g, '');
 }
+
+/** Poll limits, shared so the phone can stop a student before the server has to. */
+export const POLL_LIMITS = { question: 300, options: 8, option: 120, text: 60, numeric: 1e9 } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH } from './constants';
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, POLL_LIMITS } from './constants';
 import type { Ack } from './constants';
 
 export const JoinCode = z
@@ -46,6 +46,10 @@ export type RoomSnapshot = {
   slide: SlidePosition;
   audience: number;
   startedAt: number;
+  /** The poll on screen, if any; presenters get live results, students only revealed ones. */
+  poll: PollState | null;
+  /** This participant's ballot in the poll on screen (students only). */
+  myVote: MyVote | null;
 };
 
 /** Broadcast to the whole room on every change; `version` lets a client spot a gap. */
@@ -63,9 +67,78 @@ export type ClientToServerEvents = {
   'slide:set': (input: SlideSet, ack: (res: Ack<{ version: number }>) => void) => void;
   'presenter:pair': (input: Record<string, never>, ack: (res: Ack<PairResult>) => void) => void;
   'presenter:redeem': (input: PresenterRedeem, ack: (res: Ack<RedeemResult>) => void) => void;
+  'poll:open': (input: PollOpen, ack: (res: Ack<PollState>) => void) => void;
+  'poll:close': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
+  'poll:reveal': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
+  'poll:revote': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
+  'poll:reset': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
+  'poll:vote': (input: PollVote, ack: (res: Ack<MyVote>) => void) => void;
 };
 
 export type ServerToClientEvents = {
   'room:state': (msg: RoomStateBroadcast) => void;
   'room:audience': (msg: AudienceBroadcast) => void;
+  'poll:state': (msg: PollStateBroadcast) => void;
+  'poll:tally': (msg: PollTallyBroadcast) => void;
 };
+
+// ---- polls ----
+
+export const PollId = z.string().regex(/^[\w-]{1,64}$/, 'not a poll id');
+export const PollKind = z.enum(['single', 'multiple', 'numeric', 'text']);
+
+/** A poll the presenter writes on the spot; deck polls are opened by id. */
+export const AdHocPoll = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.enum(['single', 'multiple']),
+    question: z.string().trim().min(1).max(POLL_LIMITS.question),
+    options: z.array(z.string().trim().min(1).max(POLL_LIMITS.option)).min(2).max(POLL_LIMITS.options),
+    correct: z.array(z.number().int().min(0)).max(POLL_LIMITS.options).optional(),
+  }),
+  z.strictObject({ kind: z.literal('numeric'), question: z.string().trim().min(1).max(POLL_LIMITS.question), correct: z.number().finite().optional() }),
+  z.strictObject({ kind: z.literal('text'), question: z.string().trim().min(1).max(POLL_LIMITS.question) }),
+]);
+export type AdHocPoll = z.infer<typeof AdHocPoll>;
+
+export const PollOpen = z.union([z.strictObject({ pollId: PollId }), z.strictObject({ adHoc: AdHocPoll })]);
+export type PollOpen = z.infer<typeof PollOpen>;
+export const PollAction = z.strictObject({ pollId: PollId });
+export type PollAction = z.infer<typeof PollAction>;
+
+/** A ballot: one option, several, a number or a few words, depending on the poll's kind. */
+export const Choice = z.union([
+  z.strictObject({ option: z.number().int().min(0).max(POLL_LIMITS.options - 1) }),
+  z.strictObject({ options: z.array(z.number().int().min(0).max(POLL_LIMITS.options - 1)).min(1).max(POLL_LIMITS.options) }),
+  z.strictObject({ value: z.number().finite().min(-POLL_LIMITS.numeric).max(POLL_LIMITS.numeric) }),
+  z.strictObject({ text: z.string().trim().min(1).max(POLL_LIMITS.text) }),
+]);
+export type Choice = z.infer<typeof Choice>;
+
+export const PollVote = z.strictObject({ pollId: PollId, round: z.number().int().min(1).max(100), choice: Choice });
+export type PollVote = z.infer<typeof PollVote>;
+
+export type PollStatus = 'open' | 'closed';
+
+/** Results of one round: counts per option, or a histogram, or a word list. */
+export type RoundTally =
+  | { round: number; ballots: number; kind: 'single' | 'multiple'; counts: number[] }
+  | { round: number; ballots: number; kind: 'numeric'; bins: { from: number; to: number; count: number }[]; median: number | null }
+  | { round: number; ballots: number; kind: 'text'; words: { text: string; count: number }[] };
+
+/** A poll as a client sees it. Students get `results` and `correct` only once revealed. */
+export type PollState = {
+  id: string;
+  question: string;
+  kind: z.infer<typeof PollKind>;
+  options: string[];
+  round: number;
+  status: PollStatus;
+  revealed: boolean;
+  revote: boolean;
+  results?: RoundTally[];
+  correct?: number[] | number;
+};
+
+export type PollStateBroadcast = { version: number; poll: PollState | null };
+export type PollTallyBroadcast = { pollId: string; audience: number; results: RoundTally[] };
+export type MyVote = { pollId: string; round: number; choice: Choice };

@@ -7,6 +7,7 @@ import contextlib
 import inspect
 import io
 import json
+import os
 import sys
 import types
 
@@ -14,8 +15,9 @@ import types
 def load(source, filename, setup):
     """Executes the example as a module (not __main__, so its demo code stays quiet), then setup."""
     namespace = {"__name__": "example", "__file__": filename}
-    exec(compile(source, filename, "exec"), namespace)
-    exec(compile(setup, "<setup>", "exec"), namespace)
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(source, filename, "exec"), namespace)
+        exec(compile(setup, "<setup>", "exec"), namespace)
     return namespace
 
 
@@ -57,6 +59,7 @@ def _main():
     import signal
 
     job = json.load(sys.stdin)
+    out, sys.stdout = sys.stdout, io.StringIO()
     namespace = load(job["source"], job["file"], job["setup"])
 
     def interrupt(_signum, _frame):
@@ -68,7 +71,10 @@ def _main():
         signal.setitimer(signal.ITIMER_REAL, job["timeoutMs"] / 1000)
         records.append(run_step(namespace, job["target"], call))
         signal.setitimer(signal.ITIMER_REAL, 0)
-    json.dump(records, sys.stdout)
+    out.write(json.dumps(records))
+    out.flush()
+    # No interpreter shutdown: a generator's `finally` printing on cleanup must not follow the JSON.
+    os._exit(0)
 
 
 if __name__ == "__main__":

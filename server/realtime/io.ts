@@ -1,6 +1,7 @@
 import { Server } from 'socket.io';
 import { Handshake, PROTOCOL_VERSION } from '../protocol';
 import type { AppServer, Services } from './types';
+import { registerPollHandlers } from './polls.handlers';
 import { registerRoomHandlers } from './rooms.handlers';
 
 /** Refuses a client whose protocol version differs, before it can send anything. */
@@ -24,6 +25,8 @@ export function registerHandlers(services: Services) {
   services.io.on('connection', (socket) => {
     socket.data.tokens = services.limits.eventBurst;
     socket.data.refilledAt = Date.now();
+    socket.data.participantId = services.participants.read(socket.handshake.headers.cookie);
     registerRoomHandlers(services, socket);
+    registerPollHandlers(services, socket);
   });
 }

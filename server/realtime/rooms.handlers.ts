@@ -2,14 +2,17 @@ import QRCode from 'qrcode';
 import { PresenterPair, PresenterRedeem, RoomJoin, RoomSnapshotRequest, SlideSet } from '../protocol';
 import type { PairResult, RedeemResult, RoomJoinResult } from '../protocol';
 import { Refusal } from '../errors';
-import { isExpired, moveSlide, roomSnapshot } from '../rooms/room';
+import { findDeckPoll, isExpired, moveSlide, pollForSlide } from '../rooms/room';
+import type { Room } from '../rooms/room';
+import { pollFromDeck } from '../polls/poll';
 import { hashSecret, newSecret, secretMatches } from '../rooms/secrets';
 import { publicBaseUrl } from '../http/public-url';
 import { handle } from './handler';
+import { announcePoll, snapshotFor } from './poll-view';
 import type { AppSocket, Services, SocketData } from './types';
 import { presentersOf } from './types';
 
-async function openRoom(services: Services, code: string) {
+export async function openRoom(services: Services, code: string): Promise<Room> {
   const room = await services.store.getRoom(code);
   if (!room) throw new Refusal('NOT_FOUND');
   if (isExpired(room, services.now(), services.limits.roomTtlMs)) throw new Refusal('ROOM_EXPIRED');
@@ -38,12 +41,10 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
     await socket.join(role === 'presenter' ? [code, presentersOf(code)] : code);
     Object.assign(socket.data, { code, role } satisfies Partial<SocketData>);
     if (role === 'student') services.audience.join(code);
-    return { role, snapshot: roomSnapshot(room, services.audience.count(code)) };
+    return { role, snapshot: await snapshotFor(services, room, socket) };
   });
 
-  handle(socket, limits, 'room:snapshot', RoomSnapshotRequest, 'member', async (_input, { code }) => {
-    return roomSnapshot(await openRoom(services, code), services.audience.count(code));
-  });
+  handle(socket, limits, 'room:snapshot', RoomSnapshotRequest, 'member', async (_input, { code }) => snapshotFor(services, await openRoom(services, code), socket));
 
   handle(socket, limits, 'slide:set', SlideSet, 'presenter', (position, { code }) =>
     services.inRoom(code, async () => {
@@ -51,11 +52,18 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
       const deck = services.decks.get(room.deckId);
       if (!deck) throw new Refusal('NOT_FOUND', `deck "${room.deckId}" is not installed`);
       const moved = moveSlide(room, deck, position);
-      if (moved.changed) {
-        await services.store.savePosition(code, moved.room.version, moved.room.slide);
-        services.io.to(code).emit('room:state', { version: moved.room.version, slide: moved.room.slide });
+      if (!moved.changed) return { version: room.version };
+      // Arriving on a poll's slide puts its poll on screen (opened on the first visit); leaving takes it off.
+      const activePollId = pollForSlide(deck, moved.room.slide);
+      const pollChanged = activePollId !== room.activePollId;
+      if (activePollId && pollChanged && !(await services.store.getPoll(code, activePollId))) {
+        await services.store.savePoll(pollFromDeck(code, findDeckPoll(deck, activePollId)!, services.now()));
       }
-      return { version: moved.room.version };
+      const next = { ...moved.room, activePollId, version: moved.room.version + (pollChanged ? 1 : 0) };
+      await services.store.saveRoomState(next);
+      services.io.to(code).emit('room:state', { version: moved.room.version, slide: next.slide });
+      if (pollChanged) await announcePoll(services, next);
+      return { version: next.version };
     }),
   );
 

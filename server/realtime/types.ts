@@ -3,11 +3,15 @@ import type { ClientToServerEvents, Role, ServerToClientEvents } from '../protoc
 import type { Config, Limits } from '../config';
 import type { Deck } from '../decks/types';
 import type { Store } from '../store/store';
+import type { Participants } from '../http/participant';
+import type { Tallies } from '../polls/tallies';
 import type { Audience } from './audience';
 
 export type SocketData = {
   code?: string;
   role?: Role;
+  /** From the signed cookie: who a vote counts for. */
+  participantId?: string;
   /** Token bucket for flood control. */
   tokens: number;
   refilledAt: number;
@@ -22,6 +26,8 @@ export type Services = {
   store: Store;
   decks: ReadonlyMap<string, Deck>;
   audience: Audience;
+  tallies: Tallies;
+  participants: Participants;
   limits: Limits;
   publicUrl: Config['publicUrl'];
   port: () => number;

@@ -10,12 +10,14 @@ export type Room = {
   createdAt: number;
   version: number;
   slide: SlidePosition;
+  /** The poll phones show: the current slide's, or one opened on the spot. */
+  activePollId: string | null;
 };
 
 export const FIRST_SLIDE: SlidePosition = { h: 0, v: 0, f: -1 };
 
 export function newRoom(code: string, deckId: string, presenterSecretHash: string, now: number): Room {
-  return { code, deckId, presenterSecretHashes: [presenterSecretHash], createdAt: now, version: 0, slide: FIRST_SLIDE };
+  return { code, deckId, presenterSecretHashes: [presenterSecretHash], createdAt: now, version: 0, slide: FIRST_SLIDE, activePollId: null };
 }
 
 export function isExpired(room: Room, now: number, ttlMs: number): boolean {
@@ -38,6 +40,15 @@ export function moveSlide(room: Room, deck: Deck, to: SlidePosition): { room: Ro
   return { room: { ...room, slide: { ...to }, version: room.version + 1 }, changed: true };
 }
 
-export function roomSnapshot(room: Room, audience: number): RoomSnapshot {
-  return { code: room.code, deckId: room.deckId, version: room.version, slide: room.slide, audience, startedAt: room.createdAt };
+/** What arriving on a slide does to the poll on screen: the slide's own poll, or none. */
+export function pollForSlide(deck: Deck, { h, v }: SlidePosition): string | null {
+  return deck.stacks[h]?.[v]?.poll?.id ?? null;
+}
+
+export function findDeckPoll(deck: Deck, pollId: string) {
+  return deck.stacks.flat().find((s) => s.poll?.id === pollId)?.poll;
+}
+
+export function roomSnapshot(room: Room, audience: number, poll: RoomSnapshot['poll'] = null, myVote: RoomSnapshot['myVote'] = null): RoomSnapshot {
+  return { code: room.code, deckId: room.deckId, version: room.version, slide: room.slide, audience, startedAt: room.createdAt, poll, myVote };
 }

@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Poll } from '../polls/poll';
 import type { Room } from '../rooms/room';
 import type { Store } from './store';
 
@@ -23,9 +24,40 @@ const MIGRATIONS = [
      token_hash TEXT PRIMARY KEY,
      expires_at INTEGER NOT NULL
    );`,
+  `ALTER TABLE rooms ADD COLUMN active_poll_id TEXT;
+   CREATE TABLE polls (
+     room_code TEXT NOT NULL REFERENCES rooms(code),
+     poll_id TEXT NOT NULL,
+     definition TEXT NOT NULL,
+     round INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     revealed INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (room_code, poll_id)
+   );
+   CREATE TABLE ballots (
+     room_code TEXT NOT NULL,
+     poll_id TEXT NOT NULL,
+     round INTEGER NOT NULL,
+     participant_id TEXT NOT NULL,
+     choice TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     PRIMARY KEY (room_code, poll_id, round, participant_id),
+     FOREIGN KEY (room_code, poll_id) REFERENCES polls(room_code, poll_id)
+   );`,
 ];
 
-type RoomRow = { code: string; deck_id: string; created_at: number; version: number; slide_h: number; slide_v: number; slide_f: number };
+type RoomRow = { code: string; deck_id: string; created_at: number; version: number; slide_h: number; slide_v: number; slide_f: number; active_poll_id: string | null };
+type PollRow = { room_code: string; poll_id: string; definition: string; round: number; status: 'open' | 'closed'; revealed: number; created_at: number };
+type BallotRow = { room_code: string; poll_id: string; round: number; participant_id: string; choice: string; at: number };
+
+/** The parts of a poll that never change once it exists, kept as one JSON column. */
+type PollDefinition = Pick<Poll, 'question' | 'kind' | 'options' | 'correct' | 'revote'>;
+
+function pollFromRow(row: PollRow): Poll {
+  const def = JSON.parse(row.definition) as PollDefinition;
+  return { roomCode: row.room_code, id: row.poll_id, ...def, round: row.round, status: row.status, revealed: row.revealed === 1, createdAt: row.created_at };
+}
 
 export function openSqliteStore(dataDir: string): Store {
   mkdirSync(dataDir, { recursive: true });
@@ -49,7 +81,19 @@ export function openSqliteStore(dataDir: string): Store {
     insertSecret: db.prepare('INSERT OR IGNORE INTO presenter_secrets (room_code, secret_hash) VALUES (?, ?)'),
     room: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE code = ?'),
     secrets: db.prepare<[string], { secret_hash: string }>('SELECT secret_hash FROM presenter_secrets WHERE room_code = ?'),
-    position: db.prepare('UPDATE rooms SET version = ?, slide_h = ?, slide_v = ?, slide_f = ? WHERE code = ?'),
+    roomState: db.prepare('UPDATE rooms SET version = ?, slide_h = ?, slide_v = ?, slide_f = ?, active_poll_id = ? WHERE code = ?'),
+    upsertPoll: db.prepare(
+      `INSERT INTO polls (room_code, poll_id, definition, round, status, revealed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (room_code, poll_id) DO UPDATE SET round = excluded.round, status = excluded.status, revealed = excluded.revealed`,
+    ),
+    poll: db.prepare<[string, string], PollRow>('SELECT * FROM polls WHERE room_code = ? AND poll_id = ?'),
+    polls: db.prepare<[string], PollRow>('SELECT * FROM polls WHERE room_code = ? ORDER BY created_at, poll_id'),
+    upsertBallot: db.prepare(
+      `INSERT INTO ballots (room_code, poll_id, round, participant_id, choice, at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (room_code, poll_id, round, participant_id) DO UPDATE SET choice = excluded.choice, at = excluded.at`,
+    ),
+    ballots: db.prepare<[string, string], BallotRow>('SELECT * FROM ballots WHERE room_code = ? AND poll_id = ? ORDER BY round, at'),
+    deleteBallots: db.prepare('DELETE FROM ballots WHERE room_code = ? AND poll_id = ?'),
     insertToken: db.prepare('INSERT INTO pair_tokens (room_code, token_hash, expires_at) VALUES (?, ?, ?)'),
     takeToken: db.prepare('DELETE FROM pair_tokens WHERE room_code = ? AND token_hash = ? AND expires_at >= ?'),
     dropExpiredTokens: db.prepare('DELETE FROM pair_tokens WHERE expires_at < ?'),
@@ -75,11 +119,12 @@ export function openSqliteStore(dataDir: string): Store {
         createdAt: row.created_at,
         version: row.version,
         slide: { h: row.slide_h, v: row.slide_v, f: row.slide_f },
+        activePollId: row.active_poll_id,
         presenterSecretHashes: q.secrets.all(code).map((r) => r.secret_hash),
       };
     },
-    async savePosition(code, version, slide) {
-      q.position.run(version, slide.h, slide.v, slide.f, code);
+    async saveRoomState({ code, version, slide, activePollId }) {
+      q.roomState.run(version, slide.h, slide.v, slide.f, activePollId, code);
     },
     async addPresenterSecret(code, secretHash) {
       q.insertSecret.run(code, secretHash);
@@ -90,6 +135,26 @@ export function openSqliteStore(dataDir: string): Store {
     },
     async takePairToken(code, tokenHash, now) {
       return q.takeToken.run(code, tokenHash, now).changes === 1;
+    },
+    async savePoll(poll) {
+      const definition: PollDefinition = { question: poll.question, kind: poll.kind, options: poll.options, correct: poll.correct, revote: poll.revote };
+      q.upsertPoll.run(poll.roomCode, poll.id, JSON.stringify(definition), poll.round, poll.status, poll.revealed ? 1 : 0, poll.createdAt);
+    },
+    async getPoll(code, pollId) {
+      const row = q.poll.get(code, pollId);
+      return row && pollFromRow(row);
+    },
+    async listPolls(code) {
+      return q.polls.all(code).map(pollFromRow);
+    },
+    async saveBallot(b) {
+      q.upsertBallot.run(b.roomCode, b.pollId, b.round, b.participantId, JSON.stringify(b.choice), b.at);
+    },
+    async listBallots(code, pollId) {
+      return q.ballots.all(code, pollId).map((r) => ({ roomCode: r.room_code, pollId: r.poll_id, round: r.round, participantId: r.participant_id, choice: JSON.parse(r.choice), at: r.at }));
+    },
+    async deleteBallots(code, pollId) {
+      q.deleteBallots.run(code, pollId);
     },
     async close() {
       db.close();

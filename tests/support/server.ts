@@ -6,6 +6,7 @@ import type { Socket } from 'socket.io-client';
 import { createServer } from '../../server/app';
 import type { RunningServer, ServerOptions } from '../../server/app';
 import { buildDecks } from '../../server/decks/build';
+import { loadParticipantSecret } from '../../server/http/participant';
 import { PROTOCOL_VERSION } from '../../server/protocol';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../server/protocol';
 import { openSqliteStore } from '../../server/store/sqlite';
@@ -18,7 +19,7 @@ export const tempDataDir = () => mkdtempSync(joinPath(tmpdir(), 'yieldroom-'));
 /** A real server on port 0 over a real SQLite file in `dataDir`. */
 export async function startServer(dataDir: string, options: Partial<ServerOptions> = {}): Promise<RunningServer> {
   const decks = await buildDecks(FIXTURE_DECKS, { cacheDir: joinPath(dataDir, 'cache') });
-  return createServer({ store: openSqliteStore(dataDir), decks, host: '127.0.0.1', ...options });
+  return createServer({ store: openSqliteStore(dataDir), decks, host: '127.0.0.1', participantSecret: loadParticipantSecret(dataDir), ...options });
 }
 
 export async function createRoom(server: RunningServer, deckId = 'demo'): Promise<{ code: string; presenterSecret: string; joinUrl: string }> {
@@ -51,4 +52,19 @@ export async function join(socket: Client, code: string, presenterSecret?: strin
   const res = await request<{ role: string; snapshot: { version: number; slide: { h: number; v: number; f: number }; audience: number } }>(socket, 'room:join', presenterSecret ? { code, presenterSecret } : { code });
   if (!res.ok) throw new Error(`join refused: ${res.error.code}`);
   return res.data;
+}
+
+/** A student as a phone is one: a voter cookie from the room's deck route, then a socket that joins. */
+export async function student(server: RunningServer, code: string, cookie?: string): Promise<{ socket: Client; cookie: string }> {
+  if (!cookie) {
+    const res = await fetch(`${server.url}/api/rooms/${code}/deck`);
+    cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+  }
+  const socket: Client = connect(server.url, { transports: ['websocket'], auth: { protocol: PROTOCOL_VERSION }, reconnection: false, forceNew: true, extraHeaders: { cookie } });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  await join(socket, code);
+  return { socket, cookie };
 }

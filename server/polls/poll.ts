@@ -1,0 +1,123 @@
+import type { AdHocPoll, Choice, PollState, PollStatus, PollVote, RoundTally } from '../protocol';
+import type { DeckPoll, PollKind } from '../decks/types';
+import { Refusal } from '../errors';
+
+/** A poll in a room, deck-defined or written on the spot, with its current round. */
+export type Poll = {
+  roomCode: string;
+  id: string;
+  question: string;
+  kind: PollKind;
+  options: string[];
+  correct?: number[] | number;
+  revote: boolean;
+  round: number;
+  status: PollStatus;
+  revealed: boolean;
+  createdAt: number;
+};
+
+/** One participant's answer in one round; a changed vote replaces it. */
+export type Ballot = { roomCode: string; pollId: string; round: number; participantId: string; choice: Choice; at: number };
+
+export function pollFromDeck(roomCode: string, def: DeckPoll, now: number): Poll {
+  const options = def.kind === 'single' || def.kind === 'multiple' ? def.options : [];
+  const correct = 'correct' in def ? def.correct : undefined;
+  return { roomCode, id: def.id, question: def.question, kind: def.kind, options, ...(correct !== undefined ? { correct } : {}), revote: def.revote, round: 1, status: 'open', revealed: false, createdAt: now };
+}
+
+export function pollFromAdHoc(roomCode: string, id: string, input: AdHocPoll, now: number): Poll {
+  const options = input.kind === 'single' || input.kind === 'multiple' ? input.options : [];
+  if (input.kind === 'single' || input.kind === 'multiple') {
+    if (input.correct?.some((i) => i >= options.length)) throw new Refusal('INVALID_PAYLOAD', 'a correct answer is not one of the options');
+    if (input.kind === 'single' && (input.correct?.length ?? 0) > 1) throw new Refusal('INVALID_PAYLOAD', 'a single-choice poll has one correct answer');
+  }
+  const correct = 'correct' in input ? input.correct : undefined;
+  return { roomCode, id, question: input.question, kind: input.kind, options, ...(correct !== undefined ? { correct } : {}), revote: true, round: 1, status: 'open', revealed: false, createdAt: now };
+}
+
+export const closePoll = (poll: Poll): Poll => ({ ...poll, status: 'closed' });
+export const revealPoll = (poll: Poll): Poll => ({ ...poll, status: 'closed', revealed: true });
+/** Peer instruction: after discussion the same question opens again as the next round. */
+export const startRevote = (poll: Poll): Poll => ({ ...poll, round: poll.round + 1, status: 'open', revealed: false });
+export const resetPoll = (poll: Poll): Poll => ({ ...poll, round: 1, status: 'open', revealed: false });
+
+/** Checks a ballot against the poll: open, this round, and a choice of the poll's kind. */
+export function checkVote(poll: Poll, vote: PollVote): Choice {
+  if (poll.status !== 'open') throw new Refusal('POLL_CLOSED');
+  if (vote.round !== poll.round) throw new Refusal('POLL_CLOSED', `Round ${vote.round} is over; round ${poll.round} is open.`);
+  const { choice } = vote;
+  const inRange = (i: number) => i < poll.options.length;
+  switch (poll.kind) {
+    case 'single':
+      if (!('option' in choice) || !inRange(choice.option)) throw new Refusal('INVALID_PAYLOAD', `choose one of ${poll.options.length} options`);
+      return choice;
+    case 'multiple': {
+      const picked = 'options' in choice ? choice.options : 'option' in choice ? [choice.option] : undefined;
+      if (!picked || !picked.every(inRange)) throw new Refusal('INVALID_PAYLOAD', `choose among ${poll.options.length} options`);
+      return { options: [...new Set(picked)].sort((a, b) => a - b) };
+    }
+    case 'numeric':
+      if (!('value' in choice)) throw new Refusal('INVALID_PAYLOAD', 'this poll takes a number');
+      return choice;
+    case 'text':
+      if (!('text' in choice)) throw new Refusal('INVALID_PAYLOAD', 'this poll takes a few words');
+      return { text: choice.text.replace(/\s+/g, ' ') };
+  }
+}
+
+function histogram(values: number[]): { from: number; to: number; count: number }[] {
+  if (values.length === 0) return [];
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  // Small integer ranges get a bar per value; anything else eight equal bins.
+  if (values.every(Number.isInteger) && max - min < 12) {
+    return Array.from({ length: max - min + 1 }, (_, i) => ({ from: min + i, to: min + i, count: values.filter((v) => v === min + i).length }));
+  }
+  const width = (max - min) / 8;
+  return Array.from({ length: 8 }, (_, i) => {
+    const from = min + i * width;
+    const to = i === 7 ? max : from + width;
+    return { from, to, count: values.filter((v) => v >= from && (i === 7 ? v <= to : v < to)).length };
+  });
+}
+
+function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** Counts one round's ballots; plain so unit tests and the export share it. */
+export function tallyRound(poll: Poll, round: number, choices: Choice[]): RoundTally {
+  const ballots = choices.length;
+  switch (poll.kind) {
+    case 'single':
+    case 'multiple': {
+      const counts = poll.options.map(() => 0);
+      for (const c of choices) for (const i of 'options' in c ? c.options : 'option' in c ? [c.option] : []) counts[i]! += 1;
+      return { round, ballots, kind: poll.kind, counts };
+    }
+    case 'numeric': {
+      const values = choices.flatMap((c) => ('value' in c ? [c.value] : []));
+      return { round, ballots, kind: 'numeric', bins: histogram(values), median: median(values) };
+    }
+    case 'text': {
+      const counts = new Map<string, number>();
+      for (const c of choices) if ('text' in c) counts.set(c.text.toLowerCase(), (counts.get(c.text.toLowerCase()) ?? 0) + 1);
+      const words = [...counts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || a.text.localeCompare(b.text)).slice(0, 40);
+      return { round, ballots, kind: 'text', words };
+    }
+  }
+}
+
+/**
+ * The poll as a client sees it. Presenters always get results and the answer; students get
+ * them only once the presenter reveals.
+ */
+export function pollState(poll: Poll, results: RoundTally[], audience: 'presenter' | 'student'): PollState {
+  const base: PollState = { id: poll.id, question: poll.question, kind: poll.kind, options: poll.options, round: poll.round, status: poll.status, revealed: poll.revealed, revote: poll.revote };
+  if (audience === 'student' && !poll.revealed) return base;
+  return { ...base, results, ...(poll.correct !== undefined ? { correct: poll.correct } : {}) };
+}

@@ -1,0 +1,224 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/app';
+import type { PollState, PollTallyBroadcast, RoundTally } from '../../server/protocol';
+import type { Client } from '../support/server';
+import { connectClient, createRoom, join, nextEvent, request, startServer, student, tempDataDir } from '../support/server';
+
+const POLL_SLIDE = { h: 4, v: 0, f: -1 };
+let dataDir: string;
+let server: RunningServer;
+const sockets: Client[] = [];
+const track = <T extends { socket: Client }>(s: T) => (sockets.push(s.socket), s);
+
+beforeEach(async () => {
+  dataDir = tempDataDir();
+  server = await startServer(dataDir);
+});
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.disconnect();
+  await server.close();
+});
+
+/** A room whose presenter stands on the deck's poll slide, which opens its poll. */
+async function pollRoom() {
+  const room = await createRoom(server);
+  const presenter = await connectClient(server);
+  sockets.push(presenter);
+  await join(presenter, room.code, room.presenterSecret);
+  const tallies: PollTallyBroadcast[] = [];
+  presenter.on('poll:tally', (t) => tallies.push(t));
+  await request(presenter, 'slide:set', POLL_SLIDE);
+  const snap = await request<{ poll: PollState }>(presenter, 'room:snapshot', {});
+  if (!snap.ok) throw new Error('no snapshot');
+  return { ...room, presenter, poll: snap.data.poll, tallies, lastTally: () => tallies.at(-1)?.results };
+}
+
+const counts = (results: RoundTally[] | undefined, round = 1) => {
+  const r = results?.find((t) => t.round === round);
+  return r && 'counts' in r ? r.counts : undefined;
+};
+const vote = (socket: Client, pollId: string, option: number, round = 1) => request(socket, 'poll:vote', { pollId, round, choice: { option } });
+
+describe('live polls', () => {
+  it('opens the slide’s poll when the presenter arrives and takes it off screen on leaving', async () => {
+    const room = await createRoom(server);
+    const presenter = await connectClient(server);
+    sockets.push(presenter);
+    await join(presenter, room.code, room.presenterSecret);
+    const { socket } = track(await student(server, room.code));
+    const opened = nextEvent(socket, 'poll:state');
+    await request(presenter, 'slide:set', POLL_SLIDE);
+    const state = await opened;
+    expect(state.poll).toMatchObject({ question: 'Which yields first?', options: ['the generator', 'the caller', 'neither'], round: 1, status: 'open', revealed: false });
+    expect(state.poll).not.toHaveProperty('correct');
+    expect(state.poll).not.toHaveProperty('results');
+    const closed = nextEvent(socket, 'poll:state');
+    await request(presenter, 'slide:set', { h: 3, v: 0, f: -1 });
+    expect((await closed).poll).toBeNull();
+  });
+
+  it('counts 200 concurrent voters exactly, and the presenter’s last coalesced tally equals it', async () => {
+    const { code, poll, presenter, lastTally, tallies } = await pollRoom();
+    const voters = [];
+    for (let i = 0; i < 200; i += 50) voters.push(...(await Promise.all(Array.from({ length: 50 }, () => student(server, code).then(track)))));
+    const acks = await Promise.all(voters.map(({ socket }, i) => vote(socket, poll.id, i % 3)));
+    expect(acks.every((a) => a.ok)).toBe(true);
+    const expected = [67, 67, 66];
+    await expect.poll(() => counts(lastTally())).toEqual(expected);
+    const snap = await request<{ poll: PollState }>(presenter, 'room:snapshot', {});
+    expect(snap.ok && counts(snap.data.poll.results)).toEqual(expected);
+    // Coalesced: at most 10 a second, far fewer than one per vote.
+    expect(tallies.length).toBeLessThan(40);
+  });
+
+  it('moves a changed vote instead of adding one, and counts a duplicate once', async () => {
+    const { code, poll, lastTally } = await pollRoom();
+    const { socket } = track(await student(server, code));
+    expect(await vote(socket, poll.id, 0)).toEqual({ ok: true, data: { pollId: poll.id, round: 1, choice: { option: 0 } } });
+    await vote(socket, poll.id, 0);
+    await expect.poll(() => counts(lastTally())).toEqual([1, 0, 0]);
+    await vote(socket, poll.id, 2);
+    await expect.poll(() => counts(lastTally())).toEqual([0, 0, 1]);
+  });
+
+  it('keeps a voter’s identity across a reload, from the cookie, never the payload', async () => {
+    const { code, poll, lastTally } = await pollRoom();
+    const first = track(await student(server, code));
+    await vote(first.socket, poll.id, 1);
+    first.socket.disconnect();
+    const again = track(await student(server, code, first.cookie));
+    const snap = await request<{ myVote: unknown }>(again.socket, 'room:snapshot', {});
+    expect(snap).toMatchObject({ ok: true, data: { myVote: { pollId: poll.id, round: 1, choice: { option: 1 } } } });
+    await vote(again.socket, poll.id, 2);
+    await expect.poll(() => counts(lastTally())).toEqual([0, 0, 1]);
+    expect(await request(again.socket, 'poll:vote', { pollId: poll.id, round: 1, choice: { option: 0 }, participantId: 'someone-else' })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    const forged = track(await student(server, code, 'yr_pid=abc.forged'));
+    expect(await vote(forged.socket, poll.id, 0)).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
+  });
+
+  it('refuses votes once closed, and shows students the results only when revealed', async () => {
+    const { code, poll, presenter, lastTally } = await pollRoom();
+    const { socket } = track(await student(server, code));
+    await vote(socket, poll.id, 0);
+    expect(await request(presenter, 'poll:close', { pollId: poll.id })).toMatchObject({ ok: true, data: { status: 'closed' } });
+    expect(await vote(socket, poll.id, 1)).toMatchObject({ ok: false, error: { code: 'POLL_CLOSED' } });
+    const revealed = nextEvent(socket, 'poll:state');
+    await request(presenter, 'poll:reveal', { pollId: poll.id });
+    const state = (await revealed).poll!;
+    expect(state).toMatchObject({ revealed: true, correct: [0] });
+    expect(counts(state.results)).toEqual([1, 0, 0]);
+    await expect.poll(() => counts(lastTally())).toEqual([1, 0, 0]);
+  });
+
+  it('counts a revote round apart from the first, and knows which round a phone votes in', async () => {
+    const { code, poll, presenter, lastTally } = await pollRoom();
+    const [a, b] = [track(await student(server, code)), track(await student(server, code))];
+    await vote(a.socket, poll.id, 1);
+    await vote(b.socket, poll.id, 1);
+    const round2 = nextEvent(a.socket, 'poll:state');
+    expect(await request(presenter, 'poll:revote', { pollId: poll.id })).toMatchObject({ ok: true, data: { round: 2, status: 'open' } });
+    expect((await round2).poll).toMatchObject({ round: 2, status: 'open' });
+    expect(await vote(a.socket, poll.id, 0, 1)).toMatchObject({ ok: false, error: { code: 'POLL_CLOSED' } });
+    await vote(a.socket, poll.id, 0, 2);
+    await expect.poll(() => [counts(lastTally(), 1), counts(lastTally(), 2)]).toEqual([
+      [0, 2, 0],
+      [1, 0, 0],
+    ]);
+    const reset = await request<PollState>(presenter, 'poll:reset', { pollId: poll.id });
+    expect(reset.ok && reset.data.round).toBe(1);
+    expect(reset.ok && counts(reset.data.results)).toEqual([0, 0, 0]);
+  });
+
+  it('runs ad hoc numeric and text polls', async () => {
+    const { code, presenter, presenterSecret } = await pollRoom();
+    const voters = await Promise.all([1, 2, 3].map(() => student(server, code).then(track)));
+    const { socket } = voters[0]!;
+    const numeric = await request<PollState>(presenter, 'poll:open', { adHoc: { kind: 'numeric', question: 'How many threads?', correct: 4 } });
+    if (!numeric.ok) throw new Error(numeric.error.code);
+    for (const [i, value] of [4, 4, 2].entries()) await request(voters[i]!.socket, 'poll:vote', { pollId: numeric.data.id, round: 1, choice: { value } });
+    const text = await request<PollState>(presenter, 'poll:open', { adHoc: { kind: 'text', question: 'One word for the GIL?' } });
+    if (!text.ok) throw new Error(text.error.code);
+    expect(await request(socket, 'poll:vote', { pollId: text.data.id, round: 1, choice: { text: '  Lock ' } })).toMatchObject({ ok: true, data: { choice: { text: 'Lock' } } });
+    const results = await (await fetch(`${server.url}/api/rooms/${code}/results.json`, { headers: { authorization: `Bearer ${presenterSecret}` } })).json();
+    const byId = Object.fromEntries(results.polls.map((p: { id: string }) => [p.id, p]));
+    expect(byId[numeric.data.id].rounds[0].answers).toEqual([
+      { answer: '2', count: 1, percent: 33.3, correct: false },
+      { answer: '3', count: 0, percent: 0, correct: false },
+      { answer: '4', count: 2, percent: 66.7, correct: true },
+    ]);
+    expect(byId[text.data.id].rounds[0].answers).toEqual([{ answer: 'lock', count: 1, percent: 100, correct: false }]);
+  });
+});
+
+describe('bad poll input gets a named error and counts nothing', () => {
+  it.each([
+    ['an unknown poll', () => ({ pollId: 'nope', round: 1, choice: { option: 0 } }), 'NOT_FOUND'],
+    ['an option out of range', (id: string) => ({ pollId: id, round: 1, choice: { option: 3 } }), 'INVALID_PAYLOAD'],
+    ['a choice of the wrong kind', (id: string) => ({ pollId: id, round: 1, choice: { value: 2 } }), 'INVALID_PAYLOAD'],
+    ['text over the limit', (id: string) => ({ pollId: id, round: 1, choice: { text: 'x'.repeat(61) } }), 'INVALID_PAYLOAD'],
+    ['a round that does not exist', (id: string) => ({ pollId: id, round: 2, choice: { option: 0 } }), 'POLL_CLOSED'],
+    ['no choice', (id: string) => ({ pollId: id, round: 1 }), 'INVALID_PAYLOAD'],
+  ])('%s', async (_what, payload, code) => {
+    const room = await pollRoom();
+    const { socket } = track(await student(server, room.code));
+    const heard: unknown[] = [];
+    socket.on('poll:state', (m) => heard.push(m));
+    expect(await request(socket, 'poll:vote', payload(room.poll.id))).toMatchObject({ ok: false, error: { code } });
+    const snap = await request<{ poll: PollState }>(room.presenter, 'room:snapshot', {});
+    expect(snap.ok && counts(snap.data.poll.results)).toEqual([0, 0, 0]);
+    expect(heard).toEqual([]);
+  });
+
+  it('refuses a vote before joining, and every presenter action from a student', async () => {
+    const room = await pollRoom();
+    const stranger = await connectClient(server);
+    sockets.push(stranger);
+    expect(await vote(stranger, room.poll.id, 0)).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
+    const { socket } = track(await student(server, room.code));
+    for (const event of ['poll:close', 'poll:reveal', 'poll:revote', 'poll:reset']) {
+      expect(await request(socket, event, { pollId: room.poll.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+    expect(await request(socket, 'poll:open', { adHoc: { kind: 'text', question: 'Mine?' } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await vote(room.presenter, room.poll.id, 0)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await request(room.presenter, 'poll:open', { adHoc: { kind: 'single', question: 'Q', options: ['a'] } })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    expect(await request(room.presenter, 'poll:open', { adHoc: { kind: 'single', question: 'Q', options: ['a', 'b'], correct: [5] } })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    const snap = await request<{ poll: PollState }>(room.presenter, 'room:snapshot', {});
+    expect(snap.ok && snap.data.poll).toMatchObject({ id: room.poll.id, status: 'open', round: 1, revealed: false });
+  });
+});
+
+describe('results survive', () => {
+  it('exports every round as JSON and CSV, and a restart keeps every acked vote', async () => {
+    const room = await pollRoom();
+    const voters = await Promise.all(Array.from({ length: 5 }, () => student(server, room.code).then(track)));
+    for (const [i, v] of voters.entries()) expect((await vote(v.socket, room.poll.id, i % 2)).ok).toBe(true);
+    await request(room.presenter, 'poll:revote', { pollId: room.poll.id });
+    await vote(voters[0]!.socket, room.poll.id, 2, 2);
+    const auth = { authorization: `Bearer ${room.presenterSecret}` };
+    const before = await (await fetch(`${server.url}/api/rooms/${room.code}/results.json`, { headers: auth })).json();
+    expect(before.polls[0].rounds.map((r: { answers: { count: number }[] }) => r.answers.map((a) => a.count))).toEqual([
+      [3, 2, 0],
+      [0, 0, 1],
+    ]);
+    expect(before.polls[0].rounds[0].answers[0]).toEqual({ answer: 'the generator', count: 3, percent: 60, correct: true });
+    expect((await fetch(`${server.url}/api/rooms/${room.code}/results.csv`)).status).toBe(403);
+
+    for (const s of sockets.splice(0)) s.disconnect();
+    await server.close();
+    server = await startServer(dataDir);
+    const csv = await (await fetch(`${server.url}/api/rooms/${room.code}/results.csv`, { headers: auth })).text();
+    const rows = csv.trim().split('\r\n').map((line) => line.split(','));
+    expect(rows[0]).toEqual(['poll_id', 'question', 'kind', 'round', 'ballots', 'answer', 'count', 'percent', 'correct']);
+    expect(rows.slice(1).map((r) => [r[3], r[5], r[6]])).toEqual([
+      ['1', 'the generator', '3'],
+      ['1', 'the caller', '2'],
+      ['1', 'neither', '0'],
+      ['2', 'the generator', '0'],
+      ['2', 'the caller', '0'],
+      ['2', 'neither', '1'],
+    ]);
+    const back = track(await student(server, room.code, voters[0]!.cookie));
+    const snap = await request<{ myVote: unknown; poll: PollState }>(back.socket, 'room:snapshot', {});
+    expect(snap).toMatchObject({ ok: true, data: { poll: { round: 2 }, myVote: { round: 2, choice: { option: 2 } } } });
+  });
+});
