@@ -4,7 +4,7 @@ import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../server/protocol/constants';
 import type { ProtocolError } from '../../server/protocol/constants';
-import type { ClientToServerEvents, Role, RoomSnapshot, ServerToClientEvents, SlidePosition } from '../../server/protocol/events';
+import type { ClientToServerEvents, MyVote, PollState, Role, RoomSnapshot, ServerToClientEvents, SlidePosition } from '../../server/protocol/events';
 
 export type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'failed';
@@ -17,15 +17,20 @@ export type RoomView = {
   slide?: SlidePosition;
   audience: number;
   startedAt?: number;
+  poll: PollState | null;
+  myVote: MyVote | null;
   socket?: RoomSocket;
 };
+
+/** A new poll or a new round starts without a ballot. */
+const sameBallotBox = (a: PollState | null, b: PollState | null) => a !== null && b !== null && a.id === b.id && a.round === b.round;
 
 /**
  * Joins a room and keeps its state: the same path for a first join, a reconnect and a missed
  * broadcast — ask for a snapshot, then apply broadcasts whose version follows it.
  */
-export function useRoom(code: string, presenterSecret?: string | null): RoomView {
-  const [view, setView] = useState<RoomView>({ status: 'connecting', version: -1, audience: 0 });
+export function useRoom(code: string, presenterSecret?: string | null): RoomView & { setMyVote: (vote: MyVote) => void } {
+  const [view, setView] = useState<RoomView>({ status: 'connecting', version: -1, audience: 0, poll: null, myVote: null });
   const versionRef = useRef(-1);
 
   useEffect(() => {
@@ -33,7 +38,7 @@ export function useRoom(code: string, presenterSecret?: string | null): RoomView
     const socket: RoomSocket = io({ transports: ['websocket', 'polling'], tryAllTransports: true, auth: { protocol: PROTOCOL_VERSION } });
     const apply = (snapshot: RoomSnapshot, role?: Role) => {
       versionRef.current = snapshot.version;
-      setView((v) => ({ ...v, status: 'live', error: undefined, role: role ?? v.role, version: snapshot.version, slide: snapshot.slide, audience: snapshot.audience, startedAt: snapshot.startedAt, socket }));
+      setView((v) => ({ ...v, ...snapshot, status: 'live', error: undefined, role: role ?? v.role, socket }));
     };
     const fail = (error: ProtocolError) => setView((v) => ({ ...v, status: 'failed', error }));
     const join = () =>
@@ -42,6 +47,13 @@ export function useRoom(code: string, presenterSecret?: string | null): RoomView
       );
     const resync = () =>
       socket.emit('room:snapshot', {}, (res) => (res.ok ? apply(res.data) : res.error.code === 'NOT_JOINED' ? join() : fail(res.error)));
+    /** Applies a versioned broadcast if it is the next one; on a gap, fetches a snapshot instead. */
+    const inOrder = (version: number, change: (v: RoomView) => RoomView) => {
+      if (version <= versionRef.current) return;
+      if (version !== versionRef.current + 1) return resync();
+      versionRef.current = version;
+      setView((v) => ({ ...change(v), version }));
+    };
 
     socket.on('connect', join);
     socket.on('disconnect', () => setView((v) => (v.status === 'failed' ? v : { ...v, status: 'reconnecting' })));
@@ -50,12 +62,9 @@ export function useRoom(code: string, presenterSecret?: string | null): RoomView
       if (data?.code) fail(data);
       else setView((v) => ({ ...v, status: 'reconnecting' }));
     });
-    socket.on('room:state', (msg) => {
-      if (msg.version <= versionRef.current) return;
-      if (msg.version !== versionRef.current + 1) return resync();
-      versionRef.current = msg.version;
-      setView((v) => ({ ...v, version: msg.version, slide: msg.slide }));
-    });
+    socket.on('room:state', (msg) => inOrder(msg.version, (v) => ({ ...v, slide: msg.slide })));
+    socket.on('poll:state', (msg) => inOrder(msg.version, (v) => ({ ...v, poll: msg.poll, myVote: sameBallotBox(v.poll, msg.poll) ? v.myVote : null })));
+    socket.on('poll:tally', (msg) => setView((v) => (v.poll?.id === msg.pollId ? { ...v, audience: msg.audience, poll: { ...v.poll, results: msg.results } } : v)));
     socket.on('room:audience', (msg) => setView((v) => ({ ...v, audience: msg.audience })));
     // A phone waking from a locked screen may hold a socket that missed broadcasts.
     const onVisible = () => {
@@ -68,5 +77,5 @@ export function useRoom(code: string, presenterSecret?: string | null): RoomView
     };
   }, [code, presenterSecret]);
 
-  return view;
+  return { ...view, setMyVote: (myVote) => setView((v) => ({ ...v, myVote })) };
 }

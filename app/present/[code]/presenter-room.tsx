@@ -4,13 +4,14 @@ import './projector.css';
 import { useEffect, useRef, useState } from 'react';
 import type { RevealApi } from 'reveal.js';
 import type { Deck } from '../../../server/decks/types';
-import type { SlidePosition } from '../../../server/protocol/events';
+import type { PollState, SlidePosition } from '../../../server/protocol/events';
 import type { RoomSocket } from '../../lib/use-room';
 import { PresenterGate } from './presenter-gate';
 import { JoinOverlay } from './join-overlay';
+import { ProjectorPoll } from './poll-panel';
 
 export function PresenterRoom({ code }: { code: string }) {
-  return <PresenterGate code={code}>{(deck, room) => <Projector code={code} deck={deck} live={room.slide} audience={room.audience} socket={room.socket} />}</PresenterGate>;
+  return <PresenterGate code={code}>{(deck, room) => <Projector code={code} deck={deck} live={room.slide} version={room.version} audience={room.audience} poll={room.poll} socket={room.socket} />}</PresenterGate>;
 }
 
 const positionOf = (reveal: RevealApi): SlidePosition => {
@@ -19,13 +20,17 @@ const positionOf = (reveal: RevealApi): SlidePosition => {
 };
 
 /** The projected deck: reveal.js drives it; every move goes to the server, every broadcast comes back in. */
-function Projector({ code, deck, live, audience, socket }: { code: string; deck: Deck; live: SlidePosition; audience: number; socket?: RoomSocket }) {
+type ProjectorProps = { code: string; deck: Deck; live: SlidePosition; version: number; audience: number; poll: PollState | null; socket?: RoomSocket };
+
+function Projector({ code, deck, live, version, audience, poll, socket }: ProjectorProps) {
   const rootRef = useRef<HTMLDivElement>(null);
   const [reveal, setReveal] = useState<RevealApi | undefined>();
   const [showJoin, setShowJoin] = useState(false);
   const applyingRemote = useRef(false);
-  // Moves sent but not yet acked: their echoes must not pull reveal.js back mid-keypress.
+  // Moves sent but not yet acked, and the room version of the last one acked: until the room
+  // state shown here is at least that new, it is an echo and must not pull reveal.js back.
   const pendingMoves = useRef(0);
+  const ownVersion = useRef(-1);
   const [settled, setSettled] = useState(0);
   const socketRef = useRef(socket);
   socketRef.current = socket;
@@ -44,8 +49,9 @@ function Projector({ code, deck, live, audience, socket }: { code: string; deck:
         const socket = socketRef.current;
         if (applyingRemote.current || !moved || !socket) return;
         pendingMoves.current += 1;
-        socket.emit('slide:set', positionOf(moved), () => {
+        socket.emit('slide:set', positionOf(moved), (res) => {
           pendingMoves.current -= 1;
+          if (res.ok) ownVersion.current = Math.max(ownVersion.current, res.data.version);
           if (pendingMoves.current === 0) setSettled((n) => n + 1);
         });
       };
@@ -63,16 +69,20 @@ function Projector({ code, deck, live, audience, socket }: { code: string; deck:
   // The server's position wins once our own moves are in: on load (resume after a reload)
   // and when another device (a paired phone, the speaker view) moves.
   useEffect(() => {
-    if (!reveal || pendingMoves.current > 0) return;
+    if (!reveal || pendingMoves.current > 0 || version < ownVersion.current) return;
     const here = positionOf(reveal);
     if (here.h === live.h && here.v === live.v && here.f === live.f) return;
     applyingRemote.current = true;
     reveal.slide(live.h, live.v, live.f);
     applyingRemote.current = false;
-  }, [reveal, live, settled]);
+  }, [reveal, live, version, settled]);
+
+  // The poll panel takes the right of the screen; reveal.js re-fits the slide into what is left.
+  const pollShown = poll !== null;
+  useEffect(() => reveal?.layout(), [reveal, pollShown]);
 
   return (
-    <div className="projector">
+    <div className={`projector ${poll ? 'with-poll' : ''}`}>
       <div className="reveal" ref={rootRef} data-testid="projector" data-h={live.h} data-v={live.v} data-f={live.f}>
         <div className="slides">
           {deck.stacks.map((stack, h) =>
@@ -94,6 +104,7 @@ function Projector({ code, deck, live, audience, socket }: { code: string; deck:
           {audience} joined
         </span>
       </button>
+      {poll && <ProjectorPoll poll={poll} audience={audience} socket={socket} />}
       {showJoin && <JoinOverlay code={code} audience={audience} onClose={() => setShowJoin(false)} />}
     </div>
   );

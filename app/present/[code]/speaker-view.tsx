@@ -1,15 +1,20 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
 import type { Deck, Slide } from '../../../server/decks/types';
-import type { PairResult, SlidePosition } from '../../../server/protocol/events';
+import type { PairResult, PollState, SlidePosition } from '../../../server/protocol/events';
 import { useFragmentVisibility } from '../../lib/fragments';
 import { nextPosition, orderIndex, previousPosition, slideOrder } from '../../lib/positions';
 import type { RoomSocket } from '../../lib/use-room';
 import { AnswerKey, PollAnswer } from './answer-key';
+import { AdHocPollForm, PollPanel } from './poll-panel';
 import { PresenterGate } from './presenter-gate';
 
 export function SpeakerView({ code }: { code: string }) {
-  return <PresenterGate code={code}>{(deck, room) => <SpeakerPanel code={code} deck={deck} live={room.slide} audience={room.audience} startedAt={room.startedAt ?? Date.now()} socket={room.socket} />}</PresenterGate>;
+  return (
+    <PresenterGate code={code}>
+      {(deck, room) => <SpeakerPanel code={code} deck={deck} live={room.slide} audience={room.audience} poll={room.poll} startedAt={room.startedAt ?? Date.now()} socket={room.socket} />}
+    </PresenterGate>
+  );
 }
 
 function SlidePreview({ slide, fragment, label }: { slide?: Slide; fragment: number; label: string }) {
@@ -32,7 +37,9 @@ function elapsed(since: number, now: number) {
 }
 
 /** Notes, the next slide, a timer and the audience; its buttons also make a phone a clicker. */
-function SpeakerPanel({ code, deck, live, audience, startedAt, socket }: { code: string; deck: Deck; live: SlidePosition; audience: number; startedAt: number; socket?: RoomSocket }) {
+type PanelProps = { code: string; deck: Deck; live: SlidePosition; audience: number; poll: PollState | null; startedAt: number; socket?: RoomSocket };
+
+function SpeakerPanel({ code, deck, live, audience, poll, startedAt, socket }: PanelProps) {
   const [now, setNow] = useState(() => Date.now());
   const [pairing, setPairing] = useState<PairResult | undefined>();
   useEffect(() => {
@@ -65,8 +72,11 @@ function SpeakerPanel({ code, deck, live, audience, startedAt, socket }: { code:
           slide {index + 1} / {order.length}
           {current && current.fragments > 0 ? ` · step ${live.f + 1}/${current.fragments}` : ''}
         </span>
+        <a href={`/present/${code}/results`} target="_blank" className="ml-auto rounded-md bg-slate-700 px-3 py-1.5 text-base">
+          Results & export
+        </a>
         <button
-          className="ml-auto rounded-md bg-slate-700 px-3 py-1.5 text-base"
+          className="rounded-md bg-slate-700 px-3 py-1.5 text-base"
           onClick={() => socket?.emit('presenter:pair', {}, (res) => res.ok && setPairing(res.data))}
         >
           Pair a phone as clicker
@@ -86,7 +96,7 @@ function SpeakerPanel({ code, deck, live, audience, startedAt, socket }: { code:
       )}
 
       <div className="grid min-h-0 flex-1 gap-4 lg:grid-cols-[3fr_2fr]">
-        <div className="flex min-h-0 flex-col gap-4">
+        <div className="flex min-h-0 flex-col gap-4 overflow-y-auto [&>*]:shrink-0">
           <SlidePreview slide={current} fragment={live.f} label="Now" />
           <section data-testid="notes" className="slide-body min-h-0 overflow-auto rounded-lg bg-slate-800/60 p-4 text-xl leading-relaxed">
             <h2 className="text-xs tracking-wide text-slate-400 uppercase">Notes</h2>
@@ -94,6 +104,8 @@ function SpeakerPanel({ code, deck, live, audience, startedAt, socket }: { code:
           </section>
           {current?.prediction && deck.answerKeys[current.prediction.id] && <AnswerKey records={deck.answerKeys[current.prediction.id]!} />}
           {current?.poll && <PollAnswer poll={current.poll} />}
+          {poll && <PollPanel poll={poll} audience={audience} socket={socket} />}
+          <AdHocPollForm socket={socket} />
         </div>
         <SlidePreview slide={after ? deck.stacks[after.h]?.[after.v] : undefined} fragment={-1} label="Next slide" />
       </div>

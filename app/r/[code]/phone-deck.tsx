@@ -1,5 +1,6 @@
 'use client';
 import { useRef, useState } from 'react';
+import type { ReactNode } from 'react';
 import type { PublicDeck } from '../../../server/decks/types';
 import type { SlidePosition } from '../../../server/protocol/events';
 import { useFragmentVisibility } from '../../lib/fragments';
@@ -12,7 +13,7 @@ const STATUS_LABEL: Record<ConnectionStatus, string> = { connecting: 'Connecting
  * The phone's slide viewer: one slide at a time, reflowed for a portrait screen (no reveal.js
  * scaling), following the live position until the student browses back.
  */
-export function PhoneDeck({ code, deck, live, status }: { code: string; deck: PublicDeck; live: SlidePosition; status: ConnectionStatus }) {
+export function PhoneDeck({ code, deck, live, status, children }: { code: string; deck: PublicDeck; live: SlidePosition; status: ConnectionStatus; children?: ReactNode }) {
   const [browsing, setBrowsing] = useState<{ h: number; v: number } | undefined>();
   const bodyRef = useRef<HTMLElement>(null);
   const touchX = useRef<number | undefined>(undefined);
@@ -59,9 +60,11 @@ export function PhoneDeck({ code, deck, live, status }: { code: string; deck: Pu
         data-h={shown.h}
         data-v={shown.v}
         data-f={fragment}
-        className={`slide-body phone-slide flex-1 px-5 py-6 ${slide?.className ?? ''}`}
+        className={`slide-body phone-slide flex-1 px-5 py-6 ${slide?.className ?? ''} ${children ? 'has-ballot' : ''}`}
         dangerouslySetInnerHTML={{ __html: slide?.html ?? '' }}
       />
+      {/* The live poll, whatever slide the student is looking at. */}
+      {children}
 
       <nav className="sticky bottom-0 flex items-center gap-3 bg-slate-900/95 px-4 py-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
         <button aria-label="Previous slide" onClick={() => go(shownIndex - 1)} disabled={shownIndex === 0} className="h-12 w-14 rounded-lg bg-slate-700 text-2xl disabled:opacity-30">

@@ -5,6 +5,7 @@ import { getJson } from '../../lib/fetch-deck';
 import type { Loaded } from '../../lib/fetch-deck';
 import { useRoom } from '../../lib/use-room';
 import { RoomProblem } from '../../room-problem';
+import { Ballot } from './ballot';
 import { PhoneDeck } from './phone-deck';
 
 export function StudentRoom({ code }: { code: string }) {
@@ -20,5 +21,9 @@ export function StudentRoom({ code }: { code: string }) {
   if (!deck || !room.slide) {
     return <main className="flex min-h-dvh items-center justify-center text-lg text-slate-300">Joining {code}…</main>;
   }
-  return <PhoneDeck code={code} deck={deck.data} live={room.slide} status={room.status} />;
+  return (
+    <PhoneDeck code={code} deck={deck.data} live={room.slide} status={room.status}>
+      {room.poll && <Ballot poll={room.poll} myVote={room.myVote} socket={room.socket} onVoted={room.setMyVote} />}
+    </PhoneDeck>
+  );
 }

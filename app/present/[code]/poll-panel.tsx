@@ -1,0 +1,111 @@
+'use client';
+import { useState } from 'react';
+import type { AdHocPoll, ClientToServerEvents, PollState } from '../../../server/protocol/events';
+import { PollChart } from '../../lib/poll-chart';
+import type { RoomSocket } from '../../lib/use-room';
+
+type PollEvent = 'poll:close' | 'poll:reveal' | 'poll:revote' | 'poll:reset';
+
+const votes = (poll: PollState) => poll.results?.find((r) => r.round === poll.round)?.ballots ?? 0;
+
+/** Close, reveal, vote again, reset: the presenter's buttons for the poll on screen. */
+export function PollControls({ poll, socket, big = false }: { poll: PollState; socket?: RoomSocket; big?: boolean }) {
+  const act = (event: PollEvent) => (socket?.emit as (e: keyof ClientToServerEvents, p: { pollId: string }, ack: () => void) => void)(event, { pollId: poll.id }, () => undefined);
+  const button = `rounded-lg font-semibold ${big ? 'px-5 py-3 text-xl' : 'px-3 py-1.5'}`;
+  return (
+    <div className="flex flex-wrap gap-2">
+      {poll.status === 'open' && (
+        <button className={`${button} bg-slate-600`} onClick={() => act('poll:close')}>
+          Close voting
+        </button>
+      )}
+      {!poll.revealed && (
+        <button className={`${button} bg-emerald-400 text-slate-900`} onClick={() => act('poll:reveal')}>
+          Reveal results
+        </button>
+      )}
+      <button className={`${button} bg-amber-400 text-slate-900`} onClick={() => act('poll:revote')} title="Open another round of the same question">
+        Vote again
+      </button>
+      <button className={`${button} bg-slate-700`} onClick={() => window.confirm('Delete every vote of this poll?') && act('poll:reset')}>
+        Reset
+      </button>
+    </div>
+  );
+}
+
+/** The speaker view's live chart: what the class answers, visible to the presenter only. */
+export function PollPanel({ poll, audience, socket }: { poll: PollState; audience: number; socket?: RoomSocket }) {
+  return (
+    <section data-testid="poll-panel" className="flex flex-col gap-3 rounded-lg bg-slate-800 p-4 text-lg">
+      <header className="flex flex-wrap items-baseline justify-between gap-2">
+        <h2 className="font-semibold">{poll.question}</h2>
+        <span data-testid="poll-progress" className="text-slate-300">
+          Round {poll.round} · {poll.status} · {votes(poll)} / {audience} voted
+        </span>
+      </header>
+      <PollChart poll={poll} />
+      <PollControls poll={poll} socket={socket} />
+    </section>
+  );
+}
+
+/** On the projector, before the reveal, only how many have voted: live bars would sway the room. */
+export function ProjectorPoll({ poll, audience, socket }: { poll: PollState; audience: number; socket?: RoomSocket }) {
+  return (
+    <aside data-testid="projector-poll" className="projector-poll flex flex-col gap-4 rounded-2xl bg-slate-900/90 p-6 text-2xl text-slate-100 shadow-2xl">
+      <p className="flex items-baseline justify-between gap-4">
+        <span className="font-semibold">{poll.revealed ? 'Results' : poll.status === 'open' ? 'Vote on your phone' : 'Voting closed'}</span>
+        <span data-testid="projector-votes" className="tabular-nums text-slate-300">
+          {votes(poll)} / {audience} voted{poll.round > 1 ? ` · round ${poll.round}` : ''}
+        </span>
+      </p>
+      {poll.revealed ? <PollChart poll={poll} /> : <progress className="h-3 w-full accent-amber-400" max={Math.max(audience, 1)} value={votes(poll)} />}
+      <PollControls poll={poll} socket={socket} big />
+    </aside>
+  );
+}
+
+/** A question on the spot: the phones get it at once. */
+export function AdHocPollForm({ socket }: { socket?: RoomSocket }) {
+  const [question, setQuestion] = useState('');
+  const [kind, setKind] = useState<AdHocPoll['kind']>('single');
+  const [options, setOptions] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const submit = () => {
+    const lines = options.split('\n').map((o) => o.trim()).filter(Boolean);
+    const adHoc: AdHocPoll = kind === 'single' || kind === 'multiple' ? { kind, question, options: lines } : { kind, question };
+    socket?.emit('poll:open', { adHoc }, (res) => {
+      if (res.ok) {
+        setQuestion('');
+        setOptions('');
+        setError(undefined);
+      } else setError(res.error.message);
+    });
+  };
+  return (
+    <details className="rounded-lg bg-slate-800/60 p-3">
+      <summary className="cursor-pointer text-slate-300">Ask a quick poll</summary>
+      <form
+        className="mt-3 flex flex-col gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <input aria-label="Question" placeholder="Question" value={question} onChange={(e) => setQuestion(e.target.value)} className="rounded bg-slate-700 px-3 py-2" />
+        <select aria-label="Kind" value={kind} onChange={(e) => setKind(e.target.value as AdHocPoll['kind'])} className="rounded bg-slate-700 px-3 py-2">
+          <option value="single">Single choice</option>
+          <option value="multiple">Multiple choice</option>
+          <option value="numeric">Number (histogram)</option>
+          <option value="text">Short text (word cloud)</option>
+        </select>
+        {(kind === 'single' || kind === 'multiple') && (
+          <textarea aria-label="Options, one per line" placeholder="One option per line" rows={4} value={options} onChange={(e) => setOptions(e.target.value)} className="rounded bg-slate-700 px-3 py-2" />
+        )}
+        {error && <p className="text-red-300">{error}</p>}
+        <button className="self-start rounded bg-amber-400 px-4 py-2 font-semibold text-slate-900">Open poll</button>
+      </form>
+    </details>
+  );
+}

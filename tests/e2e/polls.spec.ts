@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import { devices, expect, test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+
+const SHOTS = 'tests/e2e/screenshots';
+
+async function present(browser: Browser) {
+  const laptop = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const presenter = await laptop.newPage();
+  await presenter.goto('/');
+  await presenter.getByRole('listitem').filter({ hasText: 'Welcome to yieldroom' }).getByRole('button', { name: 'Present' }).click();
+  await presenter.waitForURL(/\/present\/[A-Z2-9]{6}$/);
+  await expect(presenter.locator('.reveal.ready')).toBeVisible();
+  return { presenter, code: presenter.url().split('/').pop()! };
+}
+
+async function phone(browser: Browser, profile: 'Pixel 7' | 'iPhone 14', code: string): Promise<Page> {
+  const { defaultBrowserType: _webkit, ...device } = devices[profile]; // phone profiles run in Chromium here
+  const page = await (await browser.newContext(device)).newPage();
+  await page.goto(`/r/${code}`);
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-status', 'live');
+  return page;
+}
+
+test('phones vote, the presenter sees the tally, a reveal reaches the phones, a revote is a second round', async ({ browser }) => {
+  const { presenter, code } = await present(browser);
+  const [pixel, iphone] = [await phone(browser, 'Pixel 7', code), await phone(browser, 'iPhone 14', code)];
+  const speaker = await presenter.context().newPage();
+  await speaker.goto(`/present/${code}/speaker`);
+  await expect(speaker.getByTestId('speaker-audience')).toHaveText('2 joined');
+
+  // To the poll slide: three fragments, the code slide and its two steps, then the poll.
+  for (let i = 0; i < 8; i++) await presenter.keyboard.press('ArrowRight');
+  for (const p of [pixel, iphone]) await expect(p.getByTestId('ballot')).toContainText('What does the first next(countdown(3)) return?');
+  await expect(presenter.getByTestId('projector-votes')).toHaveText('0 / 2 voted');
+
+  await pixel.getByRole('button', { name: 'A 3' }).click();
+  await expect(pixel.getByTestId('vote-status')).toContainText('Vote received: A: 3');
+  await iphone.getByRole('button', { name: 'B 2' }).click();
+  await expect(iphone.getByTestId('vote-status')).toContainText('Vote received: B: 2');
+  await pixel.screenshot({ path: `${SHOTS}/phone-ballot.png` });
+
+  await expect(presenter.getByTestId('projector-votes')).toHaveText('2 / 2 voted');
+  await expect(speaker.getByTestId('count-r1')).toHaveText(['1 · 50%', '1 · 50%', '0 · 0%']);
+  // Before the reveal the projector and the phones show no results.
+  await expect(presenter.getByTestId('poll-bar')).toHaveCount(0);
+  await expect(pixel.getByTestId('poll-bar')).toHaveCount(0);
+  await speaker.screenshot({ path: `${SHOTS}/speaker-poll.png` });
+
+  await presenter.getByRole('button', { name: 'Reveal results' }).click();
+  for (const p of [pixel, iphone]) {
+    await expect(p.getByTestId('poll-bar')).toHaveCount(3);
+    await expect(p.locator('[data-testid="poll-bar"][data-correct]')).toContainText('3');
+  }
+  await expect(iphone.getByTestId('count-r1')).toHaveText(['1 · 50%', '1 · 50%', '0 · 0%']);
+  await presenter.screenshot({ path: `${SHOTS}/projector-poll-revealed.png` });
+  await iphone.screenshot({ path: `${SHOTS}/phone-poll-revealed.png` });
+
+  await presenter.getByRole('button', { name: 'Vote again' }).click();
+  await expect(iphone.getByTestId('ballot')).toContainText('Round 2');
+  await iphone.getByRole('button', { name: 'A 3' }).click();
+  await expect(iphone.getByTestId('vote-status')).toContainText('Vote received: A: 3');
+  await expect(speaker.getByTestId('count-r2')).toHaveText(['1 · 100%', '0 · 0%', '0 · 0%']);
+  await expect(speaker.getByTestId('count-r1')).toHaveText(['1 · 50%', '1 · 50%', '0 · 0%']);
+  await speaker.screenshot({ path: `${SHOTS}/speaker-poll-round2.png` });
+
+  const results = await presenter.context().newPage();
+  await results.goto(`/present/${code}/results`);
+  await expect(results.getByTestId('results-poll')).toContainText('Round 2 (1 votes)');
+  const [download] = await Promise.all([results.waitForEvent('download'), results.getByRole('button', { name: 'Download CSV' }).click()]);
+  const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
+  expect(csv.slice(1).map((line) => line.split(',').slice(-6, -2))).toEqual([
+    ['1', '2', '3', '1'],
+    ['1', '2', '2', '1'],
+    ['1', '2', 'None', '0'],
+    ['2', '1', '3', '1'],
+    ['2', '1', '2', '0'],
+    ['2', '1', 'None', '0'],
+  ]);
+  await results.screenshot({ path: `${SHOTS}/results.png`, fullPage: true });
+});
