@@ -57,7 +57,7 @@ function example(body: string, ctx: DirectiveContext): Directive | undefined {
   }
   const file = String(fields.file);
   return {
-    html: `${renderCodeBlock(code, 'python', steps, ctx.firstFragment)}${exampleOutputMarker(file)}`,
+    html: `<div class="example">${renderCodeBlock(code, 'python', steps, ctx.firstFragment)}${exampleOutputMarker(file)}</div>`,
     fragments: Math.max(0, steps.length - 1),
     example: file,
   };

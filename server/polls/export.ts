@@ -1,9 +1,5 @@
-import type { RoundTally } from '../protocol';
+import type { AnswerRow, ResultsReport, RoundTally } from '../protocol';
 import type { Poll } from './poll';
-
-export type AnswerRow = { answer: string; count: number; percent: number; correct: boolean };
-export type PollReport = { id: string; question: string; kind: Poll['kind']; rounds: { round: number; ballots: number; answers: AnswerRow[] }[] };
-export type ResultsReport = { room: string; deckId: string; exportedAt: string; polls: PollReport[] };
 
 const percent = (count: number, of: number) => (of === 0 ? 0 : Math.round((count / of) * 1000) / 10);
 

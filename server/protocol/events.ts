@@ -142,3 +142,8 @@ export type PollState = {
 export type PollStateBroadcast = { version: number; poll: PollState | null };
 export type PollTallyBroadcast = { pollId: string; audience: number; results: RoundTally[] };
 export type MyVote = { pollId: string; round: number; choice: Choice };
+
+/** `GET /api/rooms/CODE/results.json`: every poll, every round, counts and percentages. */
+export type AnswerRow = { answer: string; count: number; percent: number; correct: boolean };
+export type PollReport = { id: string; question: string; kind: z.infer<typeof PollKind>; rounds: { round: number; ballots: number; answers: AnswerRow[] }[] };
+export type ResultsReport = { room: string; deckId: string; exportedAt: string; polls: PollReport[] };

@@ -83,7 +83,7 @@ function Projector({ code, deck, live, version, audience, poll, socket }: Projec
 
   return (
     <div className={`projector ${poll ? 'with-poll' : ''}`}>
-      <div className="reveal" ref={rootRef} data-testid="projector" data-h={live.h} data-v={live.v} data-f={live.f}>
+      <div className="reveal" ref={rootRef} data-testid="projector" data-h={live.h} data-v={live.v} data-f={live.f} data-version={version}>
         <div className="slides">
           {deck.stacks.map((stack, h) =>
             stack.length === 1 ? (

@@ -1,0 +1,67 @@
+import { mkdirSync } from 'node:fs';
+import { devices, expect, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
+
+const SHOTS = 'tests/e2e/screenshots/talk';
+mkdirSync(SHOTS, { recursive: true });
+
+/** Presses `key` until the projector reports `attr` = `value`; fails if it never does. */
+async function pressUntil(presenter: Page, key: string, attr: 'data-h' | 'data-v' | 'data-f', value: string) {
+  const projector = presenter.getByTestId('projector');
+  for (let i = 0; i < 12 && (await projector.getAttribute(attr)) !== value; i++) {
+    const before = await projector.getAttribute('data-version');
+    await presenter.keyboard.press(key);
+    await expect(projector).not.toHaveAttribute('data-version', before ?? '');
+  }
+  await expect(projector).toHaveAttribute(attr, value);
+}
+
+test('the talk: the first slide of every section, and the fight club, on a projector and a phone', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const presenter = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
+  await presenter.goto('/');
+  await presenter.getByRole('listitem').filter({ hasText: 'From iterators to asyncio' }).getByRole('button', { name: 'Present' }).click();
+  await presenter.waitForURL(/\/present\/[A-Z2-9]{6}$/);
+  await expect(presenter.locator('.reveal.ready')).toBeVisible();
+  const code = presenter.url().split('/').pop()!;
+  const { defaultBrowserType: _webkit, ...pixel } = devices['Pixel 7']; // phone profiles run in Chromium here
+  const phone = await (await browser.newContext(pixel)).newPage();
+  await phone.goto(`/r/${code}`);
+  await expect(phone.getByTestId('connection')).toHaveAttribute('data-status', 'live');
+  const phoneSlide = phone.getByTestId('phone-slide');
+
+  const sections = await presenter.locator('.reveal .slides > section').count();
+  expect(sections).toBeGreaterThanOrEqual(12);
+  for (let h = 0; h < sections; h++) {
+    if (h > 0) await pressUntil(presenter, 'ArrowRight', 'data-h', String(h));
+    await expect(phoneSlide).toHaveAttribute('data-h', String(h));
+    const title = (await presenter.locator('.reveal .slides section.present:not(.stack)').locator('h1, h2').first().innerText()).trim();
+    await expect(phoneSlide.locator('h1, h2').first()).toHaveText(title);
+    const name = `${String(h).padStart(2, '0')}-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+    await presenter.screenshot({ path: `${SHOTS}/${name}-projector.png` });
+    await phone.screenshot({ path: `${SHOTS}/${name}-phone.png` });
+    // One slide of each kind a section holds: code with its captured output, and a prediction.
+    for (const [kind, selector] of [['example', '.example-output'], ['predict', '.predict-block']] as const) {
+      if (!['Generators', 'send()'].includes(title)) continue;
+      const here = presenter.locator(`.reveal .slides section.present:not(.stack) ${selector}`);
+      for (let i = 0; i < 12 && !(await here.count()); i++) await pressUntil(presenter, 'ArrowDown', 'data-v', String(Number(await presenter.getByTestId('projector').getAttribute('data-v')) + 1));
+      await expect(here).toBeVisible();
+      await expect(phoneSlide.locator(selector)).toBeVisible();
+      await presenter.screenshot({ path: `${SHOTS}/${name}-${kind}-projector.png` });
+      await phone.screenshot({ path: `${SHOTS}/${name}-${kind}-phone.png`, fullPage: true });
+    }
+    if (await presenter.getByTestId('projector').getAttribute('data-v') !== '0') await pressUntil(presenter, 'ArrowUp', 'data-v', '0');
+    if (title === 'The GIL') {
+      // Down the GIL section to the fight club, both rules revealed.
+      for (let i = 0; i < 6 && !(await presenter.locator('section.fight-club.present').count()); i++) await presenter.keyboard.press('ArrowDown');
+      await expect(presenter.locator('section.fight-club.present')).toBeVisible();
+      await pressUntil(presenter, 'ArrowRight', 'data-f', '1');
+      await expect(phoneSlide).toHaveClass(/fight-club/);
+      await expect(phoneSlide.locator('.fragment.visible')).toHaveCount(2);
+      await expect(phoneSlide).toContainText('You do NOT talk about the GIL');
+      await presenter.screenshot({ path: `${SHOTS}/${name}-fight-club-projector.png` });
+      await phone.screenshot({ path: `${SHOTS}/${name}-fight-club-phone.png` });
+      await pressUntil(presenter, 'ArrowUp', 'data-v', '0');
+    }
+  }
+});
