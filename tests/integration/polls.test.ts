@@ -175,6 +175,8 @@ describe('bad poll input gets a named error and counts nothing', () => {
     sockets.push(stranger);
     expect(await vote(stranger, room.poll.id, 0)).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
     const { socket } = track(await student(server, room.code));
+    const heard: unknown[] = [];
+    socket.on('poll:state', (m) => heard.push(m));
     for (const event of ['poll:close', 'poll:reveal', 'poll:revote', 'poll:reset']) {
       expect(await request(socket, event, { pollId: room.poll.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     }
@@ -184,6 +186,7 @@ describe('bad poll input gets a named error and counts nothing', () => {
     expect(await request(room.presenter, 'poll:open', { adHoc: { kind: 'single', question: 'Q', options: ['a', 'b'], correct: [5] } })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
     const snap = await request<{ poll: PollState }>(room.presenter, 'room:snapshot', {});
     expect(snap.ok && snap.data.poll).toMatchObject({ id: room.poll.id, status: 'open', round: 1, revealed: false });
+    expect(heard).toEqual([]);
   });
 });
 

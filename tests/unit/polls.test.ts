@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Choice } from '../../server/protocol';
+import { resultsCsv, resultsReport } from '../../server/polls/export';
+import { checkVote, closePoll, pollFromAdHoc, pollFromDeck, pollState, resetPoll, revealPoll, startRevote, tallyRound } from '../../server/polls/poll';
+import type { Poll } from '../../server/polls/poll';
+import { Refusal } from '../../server/errors';
+
+const choicePoll: Poll = pollFromDeck('ROOM22', { id: 'p1', question: 'Which?', kind: 'single', options: ['a', 'b', 'c'], correct: [1], revote: true }, 0);
+const vote = (poll: Poll, choice: Choice, round = poll.round) => checkVote(poll, { pollId: poll.id, round, choice });
+
+describe('rounds', () => {
+  it('opens on round 1; close, reveal, revote and reset move it as peer instruction needs', () => {
+    expect(choicePoll).toMatchObject({ round: 1, status: 'open', revealed: false });
+    expect(closePoll(choicePoll)).toMatchObject({ round: 1, status: 'closed', revealed: false });
+    const revealed = revealPoll(choicePoll);
+    expect(revealed).toMatchObject({ status: 'closed', revealed: true });
+    const second = startRevote(revealed);
+    expect(second).toMatchObject({ round: 2, status: 'open', revealed: false });
+    expect(resetPoll(second)).toMatchObject({ round: 1, status: 'open', revealed: false });
+  });
+
+  it('takes votes only while open and only for the current round', () => {
+    expect(vote(choicePoll, { option: 2 })).toEqual({ option: 2 });
+    expect(() => vote(closePoll(choicePoll), { option: 0 })).toThrow(new Refusal('POLL_CLOSED'));
+    const second = startRevote(choicePoll);
+    expect(() => vote(second, { option: 0 }, 1)).toThrow(new Refusal('POLL_CLOSED', 'Round 1 is over; round 2 is open.'));
+    expect(vote(second, { option: 0 }, 2)).toEqual({ option: 0 });
+  });
+
+  it('refuses a choice of the wrong kind or out of range', () => {
+    expect(() => vote(choicePoll, { option: 3 })).toThrow(Refusal);
+    expect(() => vote(choicePoll, { value: 1 })).toThrow(Refusal);
+    const numeric = pollFromAdHoc('ROOM22', 'n', { kind: 'numeric', question: 'How many?' }, 0);
+    expect(() => vote(numeric, { text: 'four' })).toThrow(Refusal);
+    const multiple = pollFromAdHoc('ROOM22', 'm', { kind: 'multiple', question: 'Which?', options: ['a', 'b'] }, 0);
+    expect(vote(multiple, { options: [1, 0, 1] })).toEqual({ options: [0, 1] });
+    expect(() => pollFromAdHoc('ROOM22', 'x', { kind: 'single', question: 'Q', options: ['a', 'b'], correct: [0, 1] }, 0)).toThrow(Refusal);
+  });
+});
+
+describe('tallyRound', () => {
+  it('counts every ballot once, whatever the order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.nat(2)), (options) => {
+        const tally = tallyRound(choicePoll, 1, options.map((option) => ({ option })));
+        expect(tally).toMatchObject({ round: 1, ballots: options.length, kind: 'single' });
+        expect('counts' in tally && tally.counts).toEqual([0, 1, 2].map((i) => options.filter((o) => o === i).length));
+      }),
+    );
+  });
+
+  it('draws a numeric histogram with a bar per small integer, and its median', () => {
+    const numeric = pollFromAdHoc('ROOM22', 'n', { kind: 'numeric', question: 'How many?' }, 0);
+    expect(tallyRound(numeric, 1, [{ value: 4 }, { value: 2 }, { value: 4 }])).toEqual({
+      round: 1,
+      ballots: 3,
+      kind: 'numeric',
+      bins: [{ from: 2, to: 2, count: 1 }, { from: 3, to: 3, count: 0 }, { from: 4, to: 4, count: 2 }],
+      median: 4,
+    });
+    const wide = tallyRound(numeric, 1, [{ value: 0 }, { value: 0.5 }, { value: 100 }]);
+    expect('bins' in wide && wide.bins.reduce((n, b) => n + b.count, 0)).toBe(3);
+  });
+
+  it('groups short text case-insensitively for the word cloud', () => {
+    const text = pollFromAdHoc('ROOM22', 't', { kind: 'text', question: 'One word?' }, 0);
+    expect(tallyRound(text, 1, [{ text: 'Lock' }, { text: 'lock' }, { text: 'mutex' }])).toMatchObject({ words: [{ text: 'lock', count: 2 }, { text: 'mutex', count: 1 }] });
+  });
+});
+
+describe('what students see', () => {
+  it('hides results and the answer until the reveal', () => {
+    const results = [tallyRound(choicePoll, 1, [{ option: 1 }])];
+    expect(pollState(choicePoll, results, 'student')).not.toHaveProperty('results');
+    expect(pollState(choicePoll, results, 'student')).not.toHaveProperty('correct');
+    expect(pollState(choicePoll, results, 'presenter')).toMatchObject({ results, correct: [1] });
+    expect(pollState(revealPoll(choicePoll), results, 'student')).toMatchObject({ results, correct: [1] });
+  });
+});
+
+describe('the results export', () => {
+  it('reports counts and percentages per round, and quotes CSV fields that need it', () => {
+    const poll = { ...startRevote(choicePoll), question: 'Which, "really"?' };
+    const report = resultsReport({ code: 'ROOM22', deckId: 'd' }, [{ poll, results: [tallyRound(poll, 1, [{ option: 0 }, { option: 1 }, { option: 1 }]), tallyRound(poll, 2, [{ option: 1 }])] }], 0);
+    expect(report.polls[0]!.rounds[0]!.answers).toEqual([
+      { answer: 'a', count: 1, percent: 33.3, correct: false },
+      { answer: 'b', count: 2, percent: 66.7, correct: true },
+      { answer: 'c', count: 0, percent: 0, correct: false },
+    ]);
+    const lines = resultsCsv(report).split('\r\n');
+    expect(lines[1]).toBe('p1,"Which, ""really""?",single,1,3,a,1,33.3,false');
+    expect(lines).toHaveLength(1 + 6 + 1);
+  });
+});
