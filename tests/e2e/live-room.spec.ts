@@ -59,6 +59,13 @@ test('phones follow the presenter, catch up after a reload and come back to live
   await expect(slideOf(iphone)).toHaveAttribute('data-f', '1');
   await expect(iphone.getByRole('button', { name: 'Back to live' })).toHaveCount(0);
 
+  // A reloaded presenter tab resumes control where it was.
+  await presenter.reload();
+  await expect(presenter.locator('.reveal.ready')).toBeVisible();
+  await expect(presenter.locator('.reveal .slides section.present:not(.stack)')).toContainText('How it works');
+  await presenter.keyboard.press('ArrowRight');
+  await expect(slideOf(pixel)).toHaveAttribute('data-f', '2');
+
   await presenter.screenshot({ path: `${SHOTS}/presenter.png` });
   await iphone.screenshot({ path: `${SHOTS}/phone-iphone14.png` });
   await presenter.keyboard.press('q');

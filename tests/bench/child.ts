@@ -1,0 +1,96 @@
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { FromServer, PortLine, ServerStats, ToServer } from './ipc';
+
+/** BENCH_SERVER_ENTRY swaps in another server with the same IPC contract (e.g. a bare socket.io baseline). */
+const ENTRY = process.env.BENCH_SERVER_ENTRY || join(import.meta.dirname, 'server-entry.ts');
+const REPO_ROOT = join(import.meta.dirname, '../..');
+
+/** Every child still alive, so the safety timeout and signal handlers can kill them. */
+export const liveChildren = new Set<ChildProcess>();
+
+export function killAllChildren() {
+  for (const child of liveChildren) child.kill('SIGKILL');
+  liveChildren.clear();
+}
+
+export type ServerChild = {
+  url: string;
+  port: number;
+  pid: number;
+  stats: (options: { gc: boolean; reset: boolean }) => Promise<ServerStats>;
+  stop: () => Promise<void>;
+};
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Forks the real server (server-entry.ts under tsx) and waits for its port line. */
+export async function startServerChild(): Promise<ServerChild> {
+  const child = fork(ENTRY, [], {
+    cwd: REPO_ROOT,
+    // BENCH_CPU_PROF=dir: a V8 CPU profile of the server per scenario (open in Chrome DevTools).
+    execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  liveChildren.add(child);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then(() => liveChildren.delete(child));
+
+  const pending = new Map<number, (stats: ServerStats) => void>();
+  let nextId = 1;
+  child.on('message', (raw) => {
+    const msg = raw as FromServer;
+    if (msg.type === 'stats') pending.get(msg.id)?.(msg.stats);
+    pending.delete(msg.id);
+  });
+
+  const lines = createInterface({ input: child.stdout! });
+  const port = await withTimeout(
+    new Promise<number>((resolve, reject) => {
+      let first = true;
+      lines.on('line', (line) => {
+        if (!first) return void console.log(`[server] ${line}`);
+        first = false;
+        try {
+          resolve((JSON.parse(line) as PortLine).port);
+        } catch {
+          reject(new Error(`server child printed "${line}" instead of its port`));
+        }
+      });
+      void exited.then((code) => reject(new Error(`server child exited (${code}) before listening`)));
+    }),
+    30_000,
+    'server child start',
+  ).catch((error: unknown) => {
+    child.kill('SIGKILL');
+    throw error;
+  });
+
+  const send = (msg: ToServer) => child.send(msg);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    pid: child.pid ?? -1,
+    stats: ({ gc, reset }) => {
+      const id = nextId++;
+      const answer = new Promise<ServerStats>((resolve) => pending.set(id, resolve));
+      send({ type: 'stats', id, gc, reset });
+      return withTimeout(answer, 15_000, 'server stats');
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.connected) send({ type: 'stop' });
+      await withTimeout(exited, 10_000, 'server child stop').catch(() => child.kill('SIGKILL'));
+      lines.close();
+    },
+  };
+}

@@ -1,0 +1,212 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RunningServer } from '../../server/app';
+import type { SlidePosition } from '../../server/protocol';
+import { connectClient, createRoom, join, request } from '../support/server';
+import type { Client } from '../support/server';
+import { startServerChild } from './child';
+import type { ServerStats } from './ipc';
+import { summarize } from './stats';
+import type { Summary } from './stats';
+
+export type ScenarioOptions = {
+  students: number;
+  seconds: number;
+  movesPerSecond: number;
+  connectBatch: number;
+  /** How long to wait after the last move for stragglers. */
+  drainMs: number;
+};
+
+export type ScenarioResult = {
+  students: number;
+  moves: number;
+  /** Per message: arrival at a student − the presenter's emit of that version (ms). */
+  fanoutMs: Summary;
+  /** Per move: until the last student had it (ms). */
+  fullFanoutMs: Summary;
+  /** The same per move, in order: a rising series means the server or the client fell behind. */
+  perMoveLastMs: number[];
+  /** Presenter's slide:set emit → ack (ms). The server acks after its broadcast loop. */
+  ackMs: Summary;
+  /** room:state messages students got for the benchmark's moves, of students × moves. */
+  delivered: number;
+  expected: number;
+  /** A version a student already had (or an older one). */
+  duplicates: number;
+  /** Versions no move of the presenter produced, or more messages than moves. */
+  unexpected: number;
+  join: { totalMs: number; perSocketMs: Summary; socketsPerSecond: number };
+  server: {
+    rssBefore: number;
+    rssAfter: number;
+    kbPerSocket: number;
+    heapBefore: number;
+    heapAfter: number;
+    socketsSeen: number;
+    /**
+     * During the moves (and the drain after them). CPU is process time, which misses the loopback
+     * TCP work the kernel accounts as softirq; ELU (event loop busy share) is the better gauge.
+     */
+    moving: Pick<ServerStats, 'windowMs' | 'cpuMs' | 'elu' | 'lagP99Ms' | 'lagMaxMs'>;
+    joining: Pick<ServerStats, 'windowMs' | 'cpuMs' | 'elu' | 'lagP99Ms' | 'lagMaxMs'>;
+  };
+  /** The load client (this process) during the moves: if it is near 100 % of a core it is the limit. */
+  client: { cpuMs: number; elu: number; windowMs: number };
+};
+
+/** Two positions of the fixture deck's slide 1/0 (two fragments): every move changes the room. */
+const POSITIONS: readonly SlidePosition[] = [
+  { h: 1, v: 0, f: 0 },
+  { h: 1, v: 0, f: 1 },
+];
+
+/** The support helpers only read `.url` from a RunningServer; the server here lives in another process. */
+const remote = (url: string, port: number) => ({ url, port }) as RunningServer;
+
+const windowOf = ({ windowMs, cpuMs, elu, lagP99Ms, lagMaxMs }: ServerStats) => ({ windowMs, cpuMs, elu, lagP99Ms, lagMaxMs });
+
+export async function runScenario(options: ScenarioOptions, sockets: Set<Client>): Promise<ScenarioResult> {
+  const { students, seconds, movesPerSecond, connectBatch, drainMs } = options;
+  const moves = Math.max(1, Math.round(seconds * movesPerSecond));
+  const child = await startServerChild();
+  try {
+    const server = remote(child.url, child.port);
+    const room = await createRoom(server);
+    const presenter = await connectClient(server);
+    sockets.add(presenter);
+    const start = await join(presenter, room.code, room.presenterSecret);
+    const baseVersion = start.snapshot.version;
+    // Which move a broadcast version belongs to, from the presenter's own copy of each room:state
+    // (it is in the room too; the server broadcasts before it acks). Not assuming +1 per move keeps
+    // this right if a move ever bumps the version by more (e.g. a poll opening).
+    const moveOfVersion = new Map<number, number>();
+    presenter.on('room:state', ({ version }) => {
+      if (version > baseVersion && !moveOfVersion.has(version)) moveOfVersion.set(version, moveOfVersion.size);
+    });
+
+    await sleep(300);
+    const before = await child.stats({ gc: true, reset: true });
+
+    // ---- join N students, `connectBatch` at a time ----
+    // Student i's j-th room:state: versions[i * moves + j], arrivals[i * moves + j] (performance.now()).
+    const versions = new Int32Array(students * moves);
+    const arrivals = new Float64Array(students * moves);
+    const received = new Int32Array(students);
+    const lastVersion = new Int32Array(students).fill(baseVersion);
+    let receivedTotal = 0;
+    let duplicates = 0;
+    let overflow = 0;
+    const joinTimes = new Float64Array(students);
+    const joinStart = performance.now();
+    for (let first = 0; first < students; first += connectBatch) {
+      const batch: Promise<void>[] = [];
+      for (let i = first; i < Math.min(students, first + connectBatch); i++) {
+        batch.push(
+          (async () => {
+            const t0 = performance.now();
+            const socket = await connectClient(server);
+            sockets.add(socket);
+            socket.on('room:state', ({ version }) => {
+              const now = performance.now();
+              if (version <= lastVersion[i]!) return void duplicates++;
+              lastVersion[i] = version;
+              const j = received[i]!;
+              if (j >= moves) return void overflow++;
+              versions[i * moves + j] = version;
+              arrivals[i * moves + j] = now;
+              received[i] = j + 1;
+              receivedTotal++;
+            });
+            await join(socket, room.code);
+            joinTimes[i] = performance.now() - t0;
+          })(),
+        );
+      }
+      await Promise.all(batch);
+    }
+    const joinTotalMs = performance.now() - joinStart;
+
+    // Let the coalesced audience broadcast go out and the heap settle before measuring.
+    await sleep(1_000);
+    const joined = await child.stats({ gc: false, reset: true });
+    const after = await child.stats({ gc: true, reset: true });
+
+    // ---- the presenter moves `movesPerSecond` times a second ----
+    const expected = students * moves;
+    const emitAt = new Float64Array(moves);
+    const acks: Promise<void>[] = [];
+    const ackTimes: number[] = [];
+    const clientCpu = process.cpuUsage();
+    const clientElu = performance.eventLoopUtilization();
+    const clientStart = performance.now();
+    const period = 1000 / movesPerSecond;
+    const t0 = performance.now();
+    for (let k = 0; k < moves; k++) {
+      const wait = t0 + k * period - performance.now();
+      if (wait > 0) await sleep(wait);
+      emitAt[k] = performance.now();
+      // request() emits synchronously inside its promise executor, so emitAt[k] is the emit time.
+      acks.push(
+        request<{ version: number }>(presenter, 'slide:set', POSITIONS[k % 2]).then((ack) => {
+          ackTimes.push(performance.now() - emitAt[k]!);
+          if (!ack.ok) throw new Error(`slide:set refused: ${ack.error.code} ${ack.error.message}`);
+        }),
+      );
+    }
+    await Promise.all(acks);
+    const drainUntil = performance.now() + drainMs;
+    while (receivedTotal < expected && performance.now() < drainUntil) await sleep(20);
+    const cpu = process.cpuUsage(clientCpu);
+    const client = { cpuMs: (cpu.user + cpu.system) / 1000, elu: performance.eventLoopUtilization(clientElu).utilization, windowMs: performance.now() - clientStart };
+    const moving = await child.stats({ gc: false, reset: true });
+    if (moveOfVersion.size !== moves) throw new Error(`the presenter saw ${moveOfVersion.size} room:state broadcasts for ${moves} moves`);
+
+    // ---- latencies ----
+    const latencies = new Float64Array(receivedTotal);
+    const slowest = new Float64Array(moves).fill(NaN);
+    let delivered = 0;
+    let unexpected = overflow;
+    for (let i = 0; i < students; i++) {
+      for (let j = 0; j < received[i]!; j++) {
+        const k = moveOfVersion.get(versions[i * moves + j]!);
+        if (k === undefined) {
+          unexpected++;
+          continue;
+        }
+        const latency = arrivals[i * moves + j]! - emitAt[k]!;
+        latencies[delivered++] = latency;
+        if (!(latency <= slowest[k]!)) slowest[k] = latency;
+      }
+    }
+
+    return {
+      students,
+      moves,
+      fanoutMs: summarize(latencies.subarray(0, delivered)),
+      fullFanoutMs: summarize(Array.from(slowest).filter((x) => !Number.isNaN(x))),
+      perMoveLastMs: Array.from(slowest, (x) => Math.round(x * 10) / 10),
+      ackMs: summarize(ackTimes),
+      delivered,
+      expected,
+      duplicates,
+      unexpected,
+      join: { totalMs: joinTotalMs, perSocketMs: summarize(joinTimes), socketsPerSecond: students / (joinTotalMs / 1000) },
+      server: {
+        rssBefore: before.rss,
+        rssAfter: after.rss,
+        kbPerSocket: (after.rss - before.rss) / 1024 / students,
+        heapBefore: before.heapUsed,
+        heapAfter: after.heapUsed,
+        socketsSeen: after.sockets,
+        moving: windowOf(moving),
+        joining: windowOf(joined),
+      },
+      client,
+    };
+  } finally {
+    for (const socket of sockets) socket.disconnect();
+    sockets.clear();
+    await child.stop();
+  }
+}

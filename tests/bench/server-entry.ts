@@ -1,0 +1,76 @@
+/**
+ * The real server for the benchmark, in a process of its own so its RSS is not mixed with the
+ * load client's. Started by tests/bench/child.ts with `fork(..., { execArgv: ['--import', 'tsx', '--expose-gc'] })`.
+ * Prints `{"port": N}` on stdout once listening; answers `stats` requests over IPC; exits on
+ * `stop` or when the parent goes away (IPC channel closed).
+ */
+import { rmSync } from 'node:fs';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { startServer, tempDataDir } from '../support/server';
+import type { FromServer, PortLine, ServerStats, ToServer } from './ipc';
+
+const dataDir = tempDataDir();
+const server = await startServer(dataDir);
+
+const LAG_RESOLUTION_MS = 10;
+const lag = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+lag.enable();
+let windowStart = performance.now();
+let cpuStart = process.cpuUsage();
+let eluStart = performance.eventLoopUtilization();
+
+/** The histogram records the time between timer ticks (ns), so an idle loop reads the resolution. */
+const lagMs = (ns: number) => Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS);
+
+function stats(collect: boolean, reset: boolean): ServerStats {
+  if (collect) globalThis.gc?.();
+  const memory = process.memoryUsage();
+  const cpu = process.cpuUsage(cpuStart);
+  const result: ServerStats = {
+    rss: memory.rss,
+    heapUsed: memory.heapUsed,
+    external: memory.external,
+    sockets: server.io.engine.clientsCount,
+    windowMs: performance.now() - windowStart,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    elu: performance.eventLoopUtilization(eluStart).utilization,
+    lagP50Ms: lagMs(lag.percentile(50)),
+    lagP99Ms: lagMs(lag.percentile(99)),
+    lagMaxMs: lagMs(lag.max),
+  };
+  if (reset) {
+    windowStart = performance.now();
+    cpuStart = process.cpuUsage();
+    eluStart = performance.eventLoopUtilization();
+    lag.reset();
+  }
+  return result;
+}
+
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  lag.disable();
+  // A close with thousands of sockets can stall; never let it keep the process alive.
+  setTimeout(() => process.exit(code), 5_000).unref();
+  try {
+    await server.close();
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(code);
+  }
+}
+
+process.on('message', (raw) => {
+  const msg = raw as ToServer;
+  if (msg.type === 'stop') return void stop(0);
+  if (msg.type === 'stats') {
+    const reply: FromServer = { type: 'stats', id: msg.id, stats: stats(msg.gc, msg.reset) };
+    process.send?.(reply);
+  }
+});
+process.on('disconnect', () => void stop(1));
+
+const line: PortLine = { port: server.port };
+process.stdout.write(`${JSON.stringify(line)}\n`);
