@@ -6,9 +6,10 @@ import type { ErrorCode } from '../protocol';
 import { APP_VERSION } from '../config';
 import { deckSummary, publicDeck } from '../decks/types';
 import { Refusal } from '../errors';
-import { isExpired, newRoom } from '../rooms/room';
+import { newRoom } from '../rooms/room';
 import type { Room } from '../rooms/room';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from '../rooms/secrets';
+import { openRoom } from '../realtime/open-room';
 import type { Services } from '../realtime/types';
 import { resultsCsv, resultsReport } from '../polls/export';
 import { publicBaseUrl } from './public-url';
@@ -49,10 +50,7 @@ export function createApiRoutes(services: Services) {
   async function roomFor(rawCode: string): Promise<Room> {
     const code = JoinCode.safeParse(rawCode);
     if (!code.success) throw new Refusal('NOT_FOUND');
-    const room = await services.store.getRoom(code.data);
-    if (!room) throw new Refusal('NOT_FOUND');
-    if (isExpired(room, services.now(), services.limits.roomTtlMs)) throw new Refusal('ROOM_EXPIRED');
-    return room;
+    return openRoom(services, code.data);
   }
 
   function deckOf(room: Room) {

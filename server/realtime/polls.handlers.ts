@@ -7,7 +7,7 @@ import type { Poll } from '../polls/poll';
 import { findDeckPoll } from '../rooms/room';
 import { handle } from './handler';
 import { announcePoll } from './poll-view';
-import { openRoom } from './rooms.handlers';
+import { openRoom } from './open-room';
 import type { AppSocket, Services } from './types';
 
 async function pollOf(services: Services, code: string, pollId: string): Promise<Poll> {

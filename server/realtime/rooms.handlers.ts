@@ -2,22 +2,15 @@ import QRCode from 'qrcode';
 import { PresenterPair, PresenterRedeem, RoomJoin, RoomSnapshotRequest, SlideSet } from '../protocol';
 import type { PairResult, RedeemResult, RoomJoinResult } from '../protocol';
 import { Refusal } from '../errors';
-import { findDeckPoll, isExpired, moveSlide, pollForSlide } from '../rooms/room';
-import type { Room } from '../rooms/room';
+import { findDeckPoll, moveSlide, pollForSlide } from '../rooms/room';
 import { pollFromDeck } from '../polls/poll';
 import { hashSecret, newSecret, secretMatches } from '../rooms/secrets';
 import { publicBaseUrl } from '../http/public-url';
 import { handle } from './handler';
+import { openRoom } from './open-room';
 import { announcePoll, snapshotFor } from './poll-view';
 import type { AppSocket, Services, SocketData } from './types';
 import { presentersOf } from './types';
-
-export async function openRoom(services: Services, code: string): Promise<Room> {
-  const room = await services.store.getRoom(code);
-  if (!room) throw new Refusal('NOT_FOUND');
-  if (isExpired(room, services.now(), services.limits.roomTtlMs)) throw new Refusal('ROOM_EXPIRED');
-  return room;
-}
 
 function leaveCurrentRoom(services: Services, socket: AppSocket) {
   const { code, role } = socket.data;

@@ -1,30 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { devices, expect, test } from '@playwright/test';
-import type { Browser, Page } from '@playwright/test';
-
-const SHOTS = 'tests/e2e/screenshots';
-mkdirSync(SHOTS, { recursive: true });
-
-/** Starts a room from the home page, as a lecturer would; returns the presenter page and code. */
-async function present(browser: Browser): Promise<{ presenter: Page; code: string }> {
-  const laptop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const presenter = await laptop.newPage();
-  await presenter.goto('/');
-  await presenter.getByRole('listitem').filter({ hasText: 'Welcome to yieldroom' }).getByRole('button', { name: 'Present' }).click();
-  await presenter.waitForURL(/\/present\/[A-Z2-9]{6}$/);
-  await expect(presenter.locator('.reveal.ready')).toBeVisible();
-  return { presenter, code: presenter.url().split('/').pop()! };
-}
-
-async function phone(browser: Browser, profile: 'Pixel 7' | 'iPhone 14', code: string): Promise<Page> {
-  const { defaultBrowserType: _webkit, ...device } = devices[profile]; // phone profiles run in Chromium here
-  const page = await (await browser.newContext(device)).newPage();
-  await page.goto(`/r/${code}`);
-  await expect(page.getByTestId('connection')).toHaveAttribute('data-status', 'live');
-  return page;
-}
-
-const slideOf = (page: Page) => page.getByTestId('phone-slide');
+import { expect, test } from '@playwright/test';
+import { SHOTS, phone, present, slideOf } from './helpers';
 
 test('phones follow the presenter, catch up after a reload and come back to live', async ({ browser }) => {
   const { presenter, code } = await present(browser);

@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { devices, expect, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { Page } from '@playwright/test';
+import { SHOTS as ALL_SHOTS, phone as openPhone, present, slideOf } from './helpers';
 
-const SHOTS = 'tests/e2e/screenshots/talk';
-mkdirSync(SHOTS, { recursive: true });
+const SHOTS = `${ALL_SHOTS}/talk`;
 
 /** Presses `key` until the projector reports `attr` = `value`; fails if it never does. */
 async function pressUntil(presenter: Page, key: string, attr: 'data-h' | 'data-v' | 'data-f', value: string) {
@@ -18,17 +17,9 @@ async function pressUntil(presenter: Page, key: string, attr: 'data-h' | 'data-v
 
 test('the talk: the first slide of every section, and the fight club, on a projector and a phone', async ({ browser }) => {
   test.setTimeout(120_000);
-  const presenter = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
-  await presenter.goto('/');
-  await presenter.getByRole('listitem').filter({ hasText: 'From iterators to asyncio' }).getByRole('button', { name: 'Present' }).click();
-  await presenter.waitForURL(/\/present\/[A-Z2-9]{6}$/);
-  await expect(presenter.locator('.reveal.ready')).toBeVisible();
-  const code = presenter.url().split('/').pop()!;
-  const { defaultBrowserType: _webkit, ...pixel } = devices['Pixel 7']; // phone profiles run in Chromium here
-  const phone = await (await browser.newContext(pixel)).newPage();
-  await phone.goto(`/r/${code}`);
-  await expect(phone.getByTestId('connection')).toHaveAttribute('data-status', 'live');
-  const phoneSlide = phone.getByTestId('phone-slide');
+  const { presenter, code } = await present(browser, 'From iterators to asyncio', { width: 1280, height: 720 });
+  const phone = await openPhone(browser, 'Pixel 7', code);
+  const phoneSlide = slideOf(phone);
 
   const sections = await presenter.locator('.reveal .slides > section').count();
   expect(sections).toBeGreaterThanOrEqual(12);
