@@ -45,7 +45,9 @@ const SOCKET_PATH = '/socket.io/';
 export async function createServer(options: ServerOptions): Promise<RunningServer> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const io = createIo(limits.maxMessageBytes);
-  const engine = new EngineServer({ maxHttpBufferSize: limits.maxMessageBytes, perMessageDeflate: false, httpCompression: false });
+  // Pings every 10 s (default 25 s): a phone whose network dropped notices within 15 s and
+  // reconnects, and the audience count drops it as soon.
+  const engine = new EngineServer({ maxHttpBufferSize: limits.maxMessageBytes, perMessageDeflate: false, httpCompression: false, pingInterval: 10_000, pingTimeout: 5_000 });
   io.bind(engine);
   const audience = createAudience(io, limits.audienceIntervalMs);
   const tallies = createTallies(options.store, limits.tallyIntervalMs, async (code, pollId) => {

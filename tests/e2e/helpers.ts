@@ -16,11 +16,18 @@ export async function present(browser: Browser, deckTitle = 'Welcome to yieldroo
   return { presenter, code: presenter.url().split('/').pop()! };
 }
 
-/** A phone profile (in Chromium here, whatever browser the profile names) on the room page, live. */
-export async function phone(browser: Browser, profile: 'Pixel 7' | 'iPhone 14', code: string): Promise<Page> {
+type PhoneProfile = 'Pixel 7' | 'iPhone 14';
+
+/** A phone profile's context, in Chromium here whatever browser the profile names. */
+export function phoneContext(browser: Browser, profile: PhoneProfile) {
   const { defaultBrowserType: _webkit, ...device } = devices[profile];
-  const page = await (await browser.newContext(device)).newPage();
-  await page.goto(`/r/${code}`);
+  return browser.newContext(device);
+}
+
+/** A phone on the room page, live. */
+export async function phone(browser: Browser, profile: PhoneProfile, code: string, base = ''): Promise<Page> {
+  const page = await (await phoneContext(browser, profile)).newPage();
+  await page.goto(`${base}/r/${code}`);
   await expect(page.getByTestId('connection')).toHaveAttribute('data-status', 'live');
   return page;
 }

@@ -4,7 +4,7 @@ import type { Deck, Slide } from '../../../server/decks/types';
 import type { PairResult, PollState, SlidePosition } from '../../../server/protocol/events';
 import { useFragmentVisibility } from '../../lib/fragments';
 import { nextPosition, orderIndex, previousPosition, slideOrder } from '../../lib/positions';
-import type { RoomSocket } from '../../lib/use-room';
+import type { ConnectionStatus, RoomSocket } from '../../lib/use-room';
 import { AnswerKey, PollAnswer } from './answer-key';
 import { AdHocPollForm, PollPanel } from './poll-panel';
 import { PresenterGate } from './presenter-gate';
@@ -12,7 +12,9 @@ import { PresenterGate } from './presenter-gate';
 export function SpeakerView({ code }: { code: string }) {
   return (
     <PresenterGate code={code}>
-      {(deck, room) => <SpeakerPanel code={code} deck={deck} live={room.slide} audience={room.audience} poll={room.poll} startedAt={room.startedAt ?? Date.now()} socket={room.socket} />}
+      {(deck, room) => (
+        <SpeakerPanel code={code} deck={deck} live={room.slide} audience={room.audience} poll={room.poll} status={room.status} startedAt={room.startedAt ?? Date.now()} socket={room.socket} />
+      )}
     </PresenterGate>
   );
 }
@@ -37,9 +39,9 @@ function elapsed(since: number, now: number) {
 }
 
 /** Notes, the next slide, a timer and the audience; its buttons also make a phone a clicker. */
-type PanelProps = { code: string; deck: Deck; live: SlidePosition; audience: number; poll: PollState | null; startedAt: number; socket?: RoomSocket };
+type PanelProps = { code: string; deck: Deck; live: SlidePosition; audience: number; poll: PollState | null; status: ConnectionStatus; startedAt: number; socket?: RoomSocket };
 
-function SpeakerPanel({ code, deck, live, audience, poll, startedAt, socket }: PanelProps) {
+function SpeakerPanel({ code, deck, live, audience, poll, status, startedAt, socket }: PanelProps) {
   const [now, setNow] = useState(() => Date.now());
   const [pairing, setPairing] = useState<PairResult | undefined>();
   useEffect(() => {
@@ -66,6 +68,7 @@ function SpeakerPanel({ code, deck, live, audience, poll, startedAt, socket }: P
     <main className="flex min-h-dvh flex-col gap-4 p-4 lg:h-dvh">
       <header className="flex flex-wrap items-center gap-x-6 gap-y-2 text-lg">
         <span className="font-mono text-2xl font-bold tracking-widest">{code}</span>
+        <span data-testid="speaker-connection" data-status={status} title={status} className={`inline-block h-3 w-3 rounded-full ${status === 'live' ? 'bg-emerald-400' : 'animate-pulse bg-red-500'}`} />
         <span data-testid="timer" className="font-mono text-2xl tabular-nums">{elapsed(startedAt, now)}</span>
         <span data-testid="speaker-audience">{audience} joined</span>
         <span className="text-slate-400">
