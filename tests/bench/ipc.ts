@@ -17,6 +17,13 @@ export type ServerStats = {
   cpuMs: number;
   /** Event-loop utilisation over the window, 0..1. */
   elu: number;
+  /**
+   * The event-loop (main) thread alone, from /proc/self/schedstat (Linux; NaN elsewhere): time on a
+   * CPU, and time runnable but waiting for one. ELU near 1 with CPU well under the window means the
+   * loop was either queued behind other processes (runqWaitMs) or blocked in the kernel (the rest).
+   */
+  mainCpuMs: number;
+  runqWaitMs: number;
   /** Event-loop delay beyond the 10 ms sampling timer (monitorEventLoopDelay). */
   lagP50Ms: number;
   lagP99Ms: number;

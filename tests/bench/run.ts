@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: slide fan-out latency, delivery, server memory per socket and join time for a
- * room of N students, plus the JS the student and presenter pages download.
+ * room of N students; vote throughput, ack latency and the exactness of the presenter's
+ * coalesced tally for N voters; plus the JS the student and presenter pages download.
  *
- *   BENCH_SIZES=1000,5000   students per scenario (one fresh server child each)
+ *   BENCH_SIZES=1000,5000   students per fan-out scenario (one fresh server child each)
+ *   BENCH_VOTERS=1000,5000  students per votes scenario (one fresh server child each; 0 skips them)
+ *   BENCH_VOTE_ROUNDS=3     votes per student, all students at once per round, a new choice each time
  *   BENCH_SECONDS=8         how long the presenter moves, at BENCH_RATE (5) moves per second
  *   BENCH_BATCH=200         sockets connected at once while joining
  *   BENCH_TIMEOUT_S=300     safety timeout for the whole run: kill everything, exit 2
@@ -24,12 +27,16 @@ import { killAllChildren } from './child';
 import { runScenario } from './scenario';
 import type { ScenarioResult } from './scenario';
 import { kib, mib, round, summarize, table } from './stats';
+import { runVoteScenario } from './votes';
+import type { VoteResult } from './votes';
 
 const REPO_ROOT = join(import.meta.dirname, '../..');
 const RESULTS_FILE = join(REPO_ROOT, 'bench-results.json');
 
 /** Bare socket.io on this box (measured apart from yieldroom): fan-out p99 in ms by room size. */
 const BARE_SOCKET_IO_P99_MS: Record<number, number> = { 1000: 62, 5000: 163, 10000: 369 };
+/** Bare socket.io on this box (the brief's measured floor): acked votes per second, all at once. */
+const BARE_SOCKET_IO_VOTES_PER_S = { low: 12_000, high: 16_000, label: '12–16k' };
 
 function intEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -39,11 +46,19 @@ function intEnv(name: string, fallback: number): number {
   return value;
 }
 
-const sizes = (process.env.BENCH_SIZES || '1000,5000').split(',').map((s) => {
-  const n = Number(s.trim());
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`BENCH_SIZES: "${s}" is not a positive whole number`);
-  return n;
-});
+function listEnv(name: string, fallback: string, allowNone = false): number[] {
+  const raw = process.env[name] || fallback;
+  if (allowNone && raw.trim() === '0') return [];
+  return raw.split(',').map((s) => {
+    const n = Number(s.trim());
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}: "${s}" is not a positive whole number`);
+    return n;
+  });
+}
+
+const sizes = listEnv('BENCH_SIZES', '1000,5000');
+const voters = listEnv('BENCH_VOTERS', '1000,5000', true);
+const voteRounds = Math.round(intEnv('BENCH_VOTE_ROUNDS', 3));
 const seconds = intEnv('BENCH_SECONDS', 8);
 const movesPerSecond = intEnv('BENCH_RATE', 5);
 const connectBatch = Math.round(intEnv('BENCH_BATCH', 200));
@@ -81,9 +96,10 @@ const portRange = (() => {
     return undefined;
   }
 })();
-const largest = Math.max(...sizes);
-// Each process (the server child and this load client) holds one fd per socket, plus a few dozen of its own.
-const fdsNeeded = largest + 256;
+const largest = Math.max(...sizes, ...voters);
+// Each process (the server child and this load client) holds one fd per socket, plus a few dozen
+// of its own, plus (votes) up to a batch of keep-alive HTTP connections from the cookie fetches.
+const fdsNeeded = largest + 256 + (voters.length > 0 ? connectBatch : 0);
 const warnings: string[] = [];
 const fdLimit = fdSoft === 'unlimited' ? Infinity : Number(fdSoft);
 if (Number.isFinite(fdLimit) && fdLimit < fdsNeeded) {
@@ -112,6 +128,7 @@ if (portRange !== undefined && largest + 1 > portRange) {
 console.log(`yieldroom bench — node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${round(totalmem() / 2 ** 30, 1)} GiB`);
 console.log(`open files: soft ${fdSoft ?? '?'}, hard ${fdHard ?? '?'} (need ~${fdsNeeded} per process); ephemeral ports: ${portRange ?? '?'}`);
 console.log(`sizes ${sizes.join(', ')}; ${seconds} s of slide:set at ${movesPerSecond}/s; connect batch ${connectBatch}; safety timeout ${timeoutS} s`);
+console.log(voters.length > 0 ? `voters ${voters.join(', ')}; ${voteRounds} rounds of poll:vote, every student at once` : 'votes: skipped (BENCH_VOTERS=0)');
 for (const warning of warnings) console.log(`WARNING: ${warning}`);
 
 // ---- scenarios ----
@@ -133,6 +150,31 @@ for (const students of sizes) {
     console.log(`  FAILED: ${message}`);
     if (/EMFILE|ENFILE/.test(message)) console.log('  (out of file descriptors: see the open-file limit note above)');
     outcomes.push({ students, ok: false, error: message });
+  }
+}
+
+type VoteOutcome = { students: number; ok: true; result: VoteResult } | { students: number; ok: false; error: string };
+const voteOutcomes: VoteOutcome[] = [];
+const tallyMismatch = (r: VoteResult) =>
+  `MISMATCH ${r.students} voters: expected [${r.tally.expected.join(', ')}] from ${r.students} final choices; ` +
+  `presenter's last poll:tally [${r.tally.lastTally?.join(', ') ?? 'none'}], snapshot [${r.tally.snapshot?.join(', ') ?? 'none'}]; ` +
+  `${r.votesAcked}/${r.votesSent} votes acked${r.rounds.some((x) => Object.keys(x.refused).length) ? ` (refused: ${r.rounds.map((x) => JSON.stringify(x.refused)).join(' ')})` : ''}`;
+for (const students of voters) {
+  console.log(`\n▶ ${students} voters × ${voteRounds} rounds: joining…`);
+  try {
+    const result = await runVoteScenario({ students, rounds: voteRounds, connectBatch, settleMs: 10_000 }, openSockets);
+    voteOutcomes.push({ students, ok: true, result });
+    console.log(
+      `  joined in ${round(result.join.totalMs / 1000, 2)} s; ${Math.round(result.votesPerSecond)} votes acked/s ` +
+        `(rounds ${result.rounds.map((r) => Math.round(r.votesPerSecond)).join(', ')}); ack p50 ${round(result.ackMs.p50)} / p99 ${round(result.ackMs.p99)} ms; ` +
+        `${result.tally.broadcasts} poll:tally for ${result.votesSent} votes; tally ${result.tally.ok ? 'exact' : 'WRONG'}`,
+    );
+    if (!result.tally.ok) console.log(`  ${tallyMismatch(result)}`);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    console.log(`  FAILED: ${message}`);
+    if (/EMFILE|ENFILE/.test(message)) console.log('  (out of file descriptors: see the open-file limit note above)');
+    voteOutcomes.push({ students, ok: false, error: message });
   }
 }
 
@@ -204,6 +246,87 @@ for (const r of done) {
 }
 for (const o of outcomes) if (!o.ok) console.log(`\n${o.students} students: FAILED — ${o.error}`);
 
+const voted = voteOutcomes.flatMap((o) => (o.ok ? [o.result] : []));
+if (voted.length > 0) {
+  const pct = (cpuMs: number, windowMs: number) => round((100 * cpuMs) / windowMs);
+  const refusedOf = (refused: Record<string, number>) => Object.entries(refused).map(([code, n]) => `${n} ${code}`).join(', ') || 0;
+  console.log(`\nVotes (poll:vote, every student at once per round; emit → ack, ms; wall = first emit → last ack; bare socket.io ${BARE_SOCKET_IO_VOTES_PER_S.label} acked/s)`);
+  console.log('server CPU % = all its threads, % of one core; loop CPU % / loop queued % = its event-loop thread on a CPU / runnable but waiting for one (Linux schedstat)');
+  console.log(
+    table([
+      ['voters', 'round', 'acked/s', 'wall ms', 'emit ms', 'ack p50', 'ack p95', 'ack p99', 'ack max', 'refused', 'server CPU %', 'server ELU', 'loop CPU %', 'loop queued %', 'client CPU %', 'client ELU', 'bare socket.io acked/s'],
+      ...voted.flatMap((r) => [
+        ...r.rounds.map((x) => [
+          r.students,
+          x.round,
+          Math.round(x.votesPerSecond),
+          round(x.wallMs),
+          round(x.emitMs),
+          round(x.ackMs.p50),
+          round(x.ackMs.p95),
+          round(x.ackMs.p99),
+          round(x.ackMs.max),
+          refusedOf(x.refused),
+          pct(x.server.cpuMs, x.server.windowMs),
+          round(x.server.elu, 2),
+          pct(x.server.mainCpuMs, x.server.windowMs),
+          pct(x.server.runqWaitMs, x.server.windowMs),
+          pct(x.client.cpuMs, x.client.windowMs),
+          round(x.client.elu, 2),
+          BARE_SOCKET_IO_VOTES_PER_S.label,
+        ]),
+        [
+          r.students,
+          'all',
+          Math.round(r.votesPerSecond),
+          round(r.rounds.reduce((s, x) => s + x.wallMs, 0)),
+          round(r.rounds.reduce((s, x) => s + x.emitMs, 0)),
+          round(r.ackMs.p50),
+          round(r.ackMs.p95),
+          round(r.ackMs.p99),
+          round(r.ackMs.max),
+          r.votesSent - r.votesAcked,
+          pct(r.server.voting.cpuMs, r.server.voting.windowMs),
+          round(r.server.voting.elu, 2),
+          pct(r.server.voting.mainCpuMs, r.server.voting.windowMs),
+          pct(r.server.voting.runqWaitMs, r.server.voting.windowMs),
+          pct(r.client.cpuMs, r.client.windowMs),
+          round(r.client.elu, 2),
+          BARE_SOCKET_IO_VOTES_PER_S.label,
+        ],
+      ]),
+    ]),
+  );
+  console.log('\nVote tally and memory (presenter\'s last poll:tally after it settled vs each student\'s final choice; server child)');
+  console.log(
+    table([
+      ['voters', 'votes sent', 'acked', 'poll:tally', 'votes/tally', 'expected', 'last tally', 'snapshot', 'exact', 'settled after ms', 'RSS before MiB', 'RSS after MiB', 'server lag p99 ms', 'joined (s)'],
+      ...voted.map((r) => [
+        r.students,
+        r.votesSent,
+        r.votesAcked,
+        r.tally.broadcasts,
+        r.tally.broadcasts > 0 ? Math.round(r.votesSent / r.tally.broadcasts) : '—',
+        r.tally.expected.join('/'),
+        r.tally.lastTally?.join('/') ?? 'none',
+        r.tally.snapshot?.join('/') ?? 'none',
+        r.tally.ok ? 'yes' : 'NO',
+        r.tally.settledAfterMs === null ? '—' : round(r.tally.settledAfterMs),
+        mib(r.server.rssBefore),
+        mib(r.server.rssAfter),
+        round(r.server.voting.lagP99Ms),
+        round(r.join.totalMs / 1000, 2),
+      ]),
+    ]),
+  );
+  for (const r of voted) {
+    const busy = [r.server.voting.elu > 0.85 ? `server loop ${Math.round(r.server.voting.elu * 100)} % busy` : '', r.client.elu > 0.85 ? `load client ${Math.round(r.client.elu * 100)} % busy` : ''].filter(Boolean);
+    if (busy.length > 0) console.log(`NOTE ${r.students} voters: saturated (${busy.join(', ')}) while voting: acked/s is then the loop's limit, and on 2 cores the server and the load client compete.`);
+  }
+}
+for (const r of voted) if (!r.tally.ok) console.log(`\n!!! ${tallyMismatch(r)}`);
+for (const o of voteOutcomes) if (!o.ok) console.log(`\n${o.students} voters: FAILED — ${o.error}`);
+
 console.log('\nPage JavaScript (production build)');
 if (!bundles.ok) console.log(bundles.message);
 else {
@@ -242,10 +365,12 @@ writeFileSync(
       busyBeforeStart: busyAtStart,
       loadAverage: { atStart: loadAtStart, atEnd: loadavg()[0] },
       machine: { node: process.version, cores: availableParallelism(), cpu: cpus()[0]?.model, totalMemBytes: totalmem(), openFiles: { soft: fdSoft, hard: fdHard }, ephemeralPorts: portRange },
-      config: { sizes, seconds, movesPerSecond, connectBatch, timeoutS },
+      config: { sizes, seconds, movesPerSecond, connectBatch, timeoutS, voters, voteRounds },
       warnings,
       bareSocketIoP99Ms: BARE_SOCKET_IO_P99_MS,
+      bareSocketIoVotesPerSecond: { low: BARE_SOCKET_IO_VOTES_PER_S.low, high: BARE_SOCKET_IO_VOTES_PER_S.high },
       scenarios: outcomes,
+      votes: voteOutcomes,
       bundles,
     },
     null,
@@ -256,4 +381,5 @@ console.log(`\nwrote ${RESULTS_FILE}`);
 
 clearTimeout(safety);
 killAllChildren();
-process.exit(outcomes.every((o) => o.ok) ? 0 : 1);
+// A failed scenario or a tally that is not exact fails the run.
+process.exit(outcomes.every((o) => o.ok) && voteOutcomes.every((o) => o.ok && o.result.tally.ok) ? 0 : 1);

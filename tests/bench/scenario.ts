@@ -48,8 +48,8 @@ export type ScenarioResult = {
      * During the moves (and the drain after them). CPU is process time, which misses the loopback
      * TCP work the kernel accounts as softirq; ELU (event loop busy share) is the better gauge.
      */
-    moving: Pick<ServerStats, 'windowMs' | 'cpuMs' | 'elu' | 'lagP99Ms' | 'lagMaxMs'>;
-    joining: Pick<ServerStats, 'windowMs' | 'cpuMs' | 'elu' | 'lagP99Ms' | 'lagMaxMs'>;
+    moving: LoopWindow;
+    joining: LoopWindow;
   };
   /** The load client (this process) during the moves: if it is near 100 % of a core it is the limit. */
   client: { cpuMs: number; elu: number; windowMs: number };
@@ -62,9 +62,41 @@ const POSITIONS: readonly SlidePosition[] = [
 ];
 
 /** The support helpers only read `.url` from a RunningServer; the server here lives in another process. */
-const remote = (url: string, port: number) => ({ url, port }) as RunningServer;
+export const remote = (url: string, port: number) => ({ url, port }) as RunningServer;
 
-const windowOf = ({ windowMs, cpuMs, elu, lagP99Ms, lagMaxMs }: ServerStats) => ({ windowMs, cpuMs, elu, lagP99Ms, lagMaxMs });
+export type LoopWindow = Pick<ServerStats, 'windowMs' | 'cpuMs' | 'elu' | 'mainCpuMs' | 'runqWaitMs' | 'lagP99Ms' | 'lagMaxMs'>;
+export const windowOf = ({ windowMs, cpuMs, elu, mainCpuMs, runqWaitMs, lagP99Ms, lagMaxMs }: ServerStats): LoopWindow => ({ windowMs, cpuMs, elu, mainCpuMs, runqWaitMs, lagP99Ms, lagMaxMs });
+
+export type JoinStats = ScenarioResult['join'];
+
+/**
+ * Runs `one(i)` for every i < count, `batch` at a time (each batch all at once, the next when it
+ * has finished): how the benchmark joins a room's students. Times each one and the whole.
+ */
+export async function inBatches(count: number, batch: number, one: (i: number) => Promise<void>): Promise<{ totalMs: number; eachMs: Float64Array }> {
+  const eachMs = new Float64Array(count);
+  const start = performance.now();
+  for (let first = 0; first < count; first += batch) {
+    const running: Promise<void>[] = [];
+    for (let i = first; i < Math.min(count, first + batch); i++) {
+      running.push(
+        (async () => {
+          const t0 = performance.now();
+          await one(i);
+          eachMs[i] = performance.now() - t0;
+        })(),
+      );
+    }
+    await Promise.all(running);
+  }
+  return { totalMs: performance.now() - start, eachMs };
+}
+
+export const joinStats = ({ totalMs, eachMs }: { totalMs: number; eachMs: Float64Array }): JoinStats => ({
+  totalMs,
+  perSocketMs: summarize(eachMs),
+  socketsPerSecond: eachMs.length / (totalMs / 1000),
+});
 
 export async function runScenario(options: ScenarioOptions, sockets: Set<Client>): Promise<ScenarioResult> {
   const { students, seconds, movesPerSecond, connectBatch, drainMs } = options;
@@ -97,35 +129,22 @@ export async function runScenario(options: ScenarioOptions, sockets: Set<Client>
     let receivedTotal = 0;
     let duplicates = 0;
     let overflow = 0;
-    const joinTimes = new Float64Array(students);
-    const joinStart = performance.now();
-    for (let first = 0; first < students; first += connectBatch) {
-      const batch: Promise<void>[] = [];
-      for (let i = first; i < Math.min(students, first + connectBatch); i++) {
-        batch.push(
-          (async () => {
-            const t0 = performance.now();
-            const socket = await connectClient(server);
-            sockets.add(socket);
-            socket.on('room:state', ({ version }) => {
-              const now = performance.now();
-              if (version <= lastVersion[i]!) return void duplicates++;
-              lastVersion[i] = version;
-              const j = received[i]!;
-              if (j >= moves) return void overflow++;
-              versions[i * moves + j] = version;
-              arrivals[i * moves + j] = now;
-              received[i] = j + 1;
-              receivedTotal++;
-            });
-            await join(socket, room.code);
-            joinTimes[i] = performance.now() - t0;
-          })(),
-        );
-      }
-      await Promise.all(batch);
-    }
-    const joinTotalMs = performance.now() - joinStart;
+    const joining = await inBatches(students, connectBatch, async (i) => {
+      const socket = await connectClient(server);
+      sockets.add(socket);
+      socket.on('room:state', ({ version }) => {
+        const now = performance.now();
+        if (version <= lastVersion[i]!) return void duplicates++;
+        lastVersion[i] = version;
+        const j = received[i]!;
+        if (j >= moves) return void overflow++;
+        versions[i * moves + j] = version;
+        arrivals[i * moves + j] = now;
+        received[i] = j + 1;
+        receivedTotal++;
+      });
+      await join(socket, room.code);
+    });
 
     // Let the coalesced audience broadcast go out and the heap settle before measuring.
     await sleep(1_000);
@@ -191,7 +210,7 @@ export async function runScenario(options: ScenarioOptions, sockets: Set<Client>
       expected,
       duplicates,
       unexpected,
-      join: { totalMs: joinTotalMs, perSocketMs: summarize(joinTimes), socketsPerSecond: students / (joinTotalMs / 1000) },
+      join: joinStats(joining),
       server: {
         rssBefore: before.rss,
         rssAfter: after.rss,

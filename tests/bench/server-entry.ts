@@ -4,7 +4,7 @@
  * Prints `{"port": N}` on stdout once listening; answers `stats` requests over IPC; exits on
  * `stop` or when the parent goes away (IPC channel closed).
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { startServer, tempDataDir } from '../support/server';
 import type { FromServer, PortLine, ServerStats, ToServer } from './ipc';
@@ -19,6 +19,17 @@ let windowStart = performance.now();
 let cpuStart = process.cpuUsage();
 let eluStart = performance.eventLoopUtilization();
 
+/** The main thread's on-CPU and run-queue wait time so far (ms), from /proc/self/schedstat (the thread-group leader). */
+function schedstat(): { cpuMs: number; waitMs: number } {
+  try {
+    const [cpuNs, waitNs] = readFileSync('/proc/self/schedstat', 'utf8').trim().split(/\s+/).map(Number);
+    return { cpuMs: (cpuNs ?? NaN) / 1e6, waitMs: (waitNs ?? NaN) / 1e6 };
+  } catch {
+    return { cpuMs: NaN, waitMs: NaN };
+  }
+}
+let schedStart = schedstat();
+
 /** The histogram records the time between timer ticks (ns), so an idle loop reads the resolution. */
 const lagMs = (ns: number) => Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS);
 
@@ -26,6 +37,7 @@ function stats(collect: boolean, reset: boolean): ServerStats {
   if (collect) globalThis.gc?.();
   const memory = process.memoryUsage();
   const cpu = process.cpuUsage(cpuStart);
+  const sched = schedstat();
   const result: ServerStats = {
     rss: memory.rss,
     heapUsed: memory.heapUsed,
@@ -34,6 +46,8 @@ function stats(collect: boolean, reset: boolean): ServerStats {
     windowMs: performance.now() - windowStart,
     cpuMs: (cpu.user + cpu.system) / 1000,
     elu: performance.eventLoopUtilization(eluStart).utilization,
+    mainCpuMs: sched.cpuMs - schedStart.cpuMs,
+    runqWaitMs: sched.waitMs - schedStart.waitMs,
     lagP50Ms: lagMs(lag.percentile(50)),
     lagP99Ms: lagMs(lag.percentile(99)),
     lagMaxMs: lagMs(lag.max),
@@ -42,6 +56,7 @@ function stats(collect: boolean, reset: boolean): ServerStats {
     windowStart = performance.now();
     cpuStart = process.cpuUsage();
     eluStart = performance.eventLoopUtilization();
+    schedStart = sched;
     lag.reset();
   }
   return result;

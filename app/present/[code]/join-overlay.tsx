@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
-import { getJson } from '../../lib/fetch-deck';
+import { getJson } from '../../lib/get-json';
 
 /** Large join code + QR for the projector; Q or a click toggles it. */
 export function JoinOverlay({ code, audience, onClose }: { code: string; audience: number; onClose: () => void }) {

@@ -1,8 +1,8 @@
 'use client';
 import { useEffect, useState } from 'react';
 import type { Deck } from '../../../server/decks/types';
-import { getJson } from '../../lib/fetch-deck';
-import type { Loaded } from '../../lib/fetch-deck';
+import { getJson } from '../../lib/get-json';
+import type { Loaded } from '../../lib/get-json';
 
 /** The deck with its speaker notes: served only against a presenter key. */
 export function useSpeakerDeck(code: string, secret: string | null | undefined): Loaded<Deck> | undefined {

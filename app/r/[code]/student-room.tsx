@@ -1,8 +1,8 @@
 'use client';
 import { useEffect, useState } from 'react';
 import type { PublicDeck } from '../../../server/decks/types';
-import { getJson } from '../../lib/fetch-deck';
-import type { Loaded } from '../../lib/fetch-deck';
+import { getJson } from '../../lib/get-json';
+import type { Loaded } from '../../lib/get-json';
 import { useRoom } from '../../lib/use-room';
 import { RoomProblem } from '../../room-problem';
 import { Ballot } from './ballot';

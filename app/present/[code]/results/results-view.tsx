@@ -1,8 +1,8 @@
 'use client';
 import { useEffect, useState } from 'react';
 import type { PollReport, ResultsReport } from '../../../../server/protocol/events';
-import { getJson } from '../../../lib/fetch-deck';
-import type { Loaded } from '../../../lib/fetch-deck';
+import { getJson } from '../../../lib/get-json';
+import type { Loaded } from '../../../lib/get-json';
 import { usePresenterSecret } from '../../../lib/pairing';
 import { RoomProblem } from '../../../room-problem';
 
