@@ -23,5 +23,7 @@ export async function snapshotFor(services: Services, room: Room, socket: AppSoc
   const role = socket.data.role === 'presenter' ? 'presenter' : 'student';
   const pid = socket.data.participantId;
   const myVote = role === 'student' && pid ? await services.tallies.myVote(poll, pid) : null;
-  return roomSnapshot(room, audience, pollState(poll, await services.tallies.results(poll), role), myVote);
+  // Tallying costs O(ballots): a hall of phones rejoining mid-poll must not pay it per join.
+  const results = role === 'presenter' || poll.revealed ? await services.tallies.results(poll) : [];
+  return roomSnapshot(room, audience, pollState(poll, results, role), myVote);
 }
