@@ -14,7 +14,13 @@ export function RoomProblem({ code, error }: { code: string; error: ProtocolErro
     <main className="mx-auto flex min-h-dvh max-w-md flex-col justify-center gap-4 px-6 text-center">
       <h1 className="text-3xl font-bold">{TITLES[error.code] ?? 'Something went wrong'}</h1>
       <p className="text-lg text-slate-300">
-        {error.message} {error.code === 'NOT_FOUND' && <>Check the code on the screen: <span className="font-mono">{code}</span>.</>}
+        {error.code === 'NOT_FOUND' ? (
+          <>
+            Check the code on the screen: you opened <span className="font-mono">{code}</span>.
+          </>
+        ) : (
+          error.message
+        )}
       </p>
       <Link href="/" className="mx-auto rounded-lg bg-amber-400 px-5 py-3 text-lg font-semibold text-slate-900">
         Enter another code

@@ -46,7 +46,7 @@ test('phones vote, the presenter sees the tally, a reveal reaches the phones, a 
 
   const results = await presenter.context().newPage();
   await results.goto(`/present/${code}/results`);
-  await expect(results.getByTestId('results-poll')).toContainText('Round 2 (1 votes)');
+  await expect(results.getByTestId('results-poll')).toContainText('Round 2 (1 vote)');
   const [download] = await Promise.all([results.waitForEvent('download'), results.getByRole('button', { name: 'Download CSV' }).click()]);
   const csv = readFileSync((await download.path())!, 'utf8').trim().split('\r\n');
   expect(csv.slice(1).map((line) => line.split(',').slice(-6, -2))).toEqual([

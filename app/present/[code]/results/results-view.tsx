@@ -28,31 +28,35 @@ export function ResultsView({ code }: { code: string }) {
   if (!report || !secret) return <main className="p-8 text-slate-300">Loading results…</main>;
 
   return (
-    <main className="mx-auto flex max-w-4xl flex-col gap-8 bg-white p-8 text-slate-900 print:p-0">
-      <header className="flex flex-wrap items-end justify-between gap-4">
-        <div>
-          <h1 className="text-3xl font-bold">Poll results · room {code}</h1>
-          <p className="text-slate-500">{report.data.polls.length} polls · exported {new Date(report.data.exportedAt).toLocaleString()}</p>
-        </div>
-        <div className="flex gap-2">
-          <button className="rounded bg-slate-900 px-4 py-2 font-semibold text-white" onClick={() => download(code, secret, 'csv')}>
-            Download CSV
-          </button>
-          <button className="rounded bg-slate-200 px-4 py-2 font-semibold" onClick={() => download(code, secret, 'json')}>
-            Download JSON
-          </button>
-        </div>
-      </header>
-      {report.data.polls.length === 0 && <p>No polls were opened in this room.</p>}
-      {report.data.polls.map((poll) => (
-        <section key={poll.id} data-testid="results-poll" className="flex flex-col gap-3">
-          <h2 className="text-xl font-semibold">{poll.question}</h2>
-          {poll.kind === 'single' || poll.kind === 'multiple' ? <ChoiceTable poll={poll} /> : <RoundLists poll={poll} />}
-        </section>
-      ))}
-    </main>
+    <div className="min-h-dvh bg-white text-slate-900">
+      <main className="mx-auto flex max-w-4xl flex-col gap-8 p-8 print:p-0">
+        <header className="flex flex-wrap items-end justify-between gap-4">
+          <div>
+            <h1 className="text-3xl font-bold">Poll results · room {code}</h1>
+            <p className="text-slate-500">{plural(report.data.polls.length, 'poll')} · exported {new Date(report.data.exportedAt).toLocaleString()}</p>
+          </div>
+          <div className="flex gap-2">
+            <button className="rounded bg-slate-900 px-4 py-2 font-semibold text-white" onClick={() => download(code, secret, 'csv')}>
+              Download CSV
+            </button>
+            <button className="rounded bg-slate-200 px-4 py-2 font-semibold" onClick={() => download(code, secret, 'json')}>
+              Download JSON
+            </button>
+          </div>
+        </header>
+        {report.data.polls.length === 0 && <p>No polls were opened in this room.</p>}
+        {report.data.polls.map((poll) => (
+          <section key={poll.id} data-testid="results-poll" className="flex flex-col gap-3">
+            <h2 className="text-xl font-semibold">{poll.question}</h2>
+            {poll.kind === 'single' || poll.kind === 'multiple' ? <ChoiceTable poll={poll} /> : <RoundLists poll={poll} />}
+          </section>
+        ))}
+      </main>
+    </div>
   );
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Choice polls: one row per option, one column per round, so the shift between rounds reads across. */
 function ChoiceTable({ poll }: { poll: PollReport }) {
@@ -63,7 +67,7 @@ function ChoiceTable({ poll }: { poll: PollReport }) {
           <th className="py-1">Answer</th>
           {poll.rounds.map((r) => (
             <th key={r.round} className="py-1 text-right">
-              Round {r.round} ({r.ballots} votes)
+              Round {r.round} ({plural(r.ballots, 'vote')})
             </th>
           ))}
         </tr>
@@ -93,7 +97,7 @@ function RoundLists({ poll }: { poll: PollReport }) {
       {poll.rounds.map((r) => (
         <div key={r.round}>
           <h3 className="font-semibold">
-            Round {r.round} ({r.ballots} votes)
+            Round {r.round} ({plural(r.ballots, 'vote')})
           </h3>
           <ul>
             {r.answers.map((a) => (
