@@ -3,14 +3,12 @@ import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import { Server as EngineServer } from 'engine.io';
 import { DEFAULT_LIMITS } from './config';
 import type { Config, Limits } from './config';
 import type { Deck } from './decks/types';
 import type { Store } from './store/store';
 import { createParticipants } from './http/participant';
 import { createApiRoutes } from './http/routes';
-import { pollState } from './polls/poll';
 import { createTallies } from './polls/tallies';
 import { createAudience } from './realtime/audience';
 import { createIo, registerHandlers } from './realtime/io';
@@ -44,15 +42,11 @@ const SOCKET_PATH = '/socket.io/';
 /** Builds and starts the whole server: HTTP API, socket.io and the web app on one port. */
 export async function createServer(options: ServerOptions): Promise<RunningServer> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const io = createIo(limits.maxMessageBytes);
-  // Pings every 10 s (default 25 s): a phone whose network dropped notices within 15 s and
-  // reconnects, and the audience count drops it as soon.
-  const engine = new EngineServer({ maxHttpBufferSize: limits.maxMessageBytes, perMessageDeflate: false, httpCompression: false, pingInterval: 10_000, pingTimeout: 5_000 });
-  io.bind(engine);
+  const { io, engine } = createIo(limits.maxMessageBytes);
   const audience = createAudience(io, limits.audienceIntervalMs);
   const tallies = createTallies(options.store, limits.tallyIntervalMs, async (code, pollId) => {
     const poll = await options.store.getPoll(code, pollId);
-    if (poll) io.to(presentersOf(code)).emit('poll:tally', { pollId, audience: audience.count(code), results: pollState(poll, await tallies.results(poll), 'presenter').results ?? [] });
+    if (poll) io.to(presentersOf(code)).emit('poll:tally', { pollId, audience: audience.count(code), results: await tallies.results(poll) });
   });
   const participants = createParticipants(options.participantSecret ?? randomBytes(32).toString('hex'));
   let port = options.port ?? 0;

@@ -1,3 +1,4 @@
+import { Server as EngineServer } from 'engine.io';
 import { Server } from 'socket.io';
 import { Handshake, PROTOCOL_VERSION } from '../protocol';
 import type { AppServer, Services } from './types';
@@ -15,9 +16,17 @@ export function checkProtocol(io: AppServer) {
   });
 }
 
-export function createIo(maxMessageBytes: number): AppServer {
-  // perMessageDeflate off: on, it costs ~235 KB per socket and ten times the latency.
-  return new Server({ serveClient: false, maxHttpBufferSize: maxMessageBytes, perMessageDeflate: false, transports: ['websocket', 'polling'] });
+/**
+ * socket.io on an engine of our own, so one HTTP server can route requests and upgrades by
+ * path. perMessageDeflate off: on, it costs ~235 KB per socket and ten times the latency.
+ * Pings every 10 s (default 25 s): a phone whose network dropped notices within 15 s and
+ * reconnects, and the audience count drops it as soon.
+ */
+export function createIo(maxMessageBytes: number): { io: AppServer; engine: EngineServer } {
+  const io: AppServer = new Server({ serveClient: false });
+  const engine = new EngineServer({ maxHttpBufferSize: maxMessageBytes, perMessageDeflate: false, httpCompression: false, pingInterval: 10_000, pingTimeout: 5_000 });
+  io.bind(engine);
+  return { io, engine };
 }
 
 export function registerHandlers(services: Services) {
