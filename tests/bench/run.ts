@@ -10,7 +10,8 @@
  *   BENCH_BATCH=200         sockets connected at once while joining
  *   BENCH_TIMEOUT_S=300     safety timeout for the whole run: kill everything, exit 2
  *   BENCH_CPU_PROF=dir      write a V8 CPU profile of each server child into dir
- *   BENCH_SERVER_ENTRY=file another server with server-entry.ts's stdout/IPC contract (e.g. bare socket.io)
+ *   BENCH_SERVER_ENTRY=file another server with server-entry.ts's stdout/IPC contract (e.g. bare socket.io);
+ *                           the votes scenario also needs yieldroom's HTTP API (room, deck cookie) and poll events
  *
  * The server runs in a child process (tests/bench/server-entry.ts) so its RSS is its own; this
  * process holds the presenter and every student socket, so one clock (performance.now()) times
@@ -251,10 +252,11 @@ if (voted.length > 0) {
   const pct = (cpuMs: number, windowMs: number) => round((100 * cpuMs) / windowMs);
   const refusedOf = (refused: Record<string, number>) => Object.entries(refused).map(([code, n]) => `${n} ${code}`).join(', ') || 0;
   console.log(`\nVotes (poll:vote, every student at once per round; emit → ack, ms; wall = first emit → last ack; bare socket.io ${BARE_SOCKET_IO_VOTES_PER_S.label} acked/s)`);
-  console.log('server CPU % = all its threads, % of one core; loop CPU % / loop queued % = its event-loop thread on a CPU / runnable but waiting for one (Linux schedstat)');
+  console.log('poll:tally = broadcasts the presenter got during the round (coalesced to ≤ 10/s); server CPU % = all its threads, % of one core;');
+  console.log('loop CPU % / loop queued % = its event-loop thread on a CPU / runnable but waiting for one (Linux schedstat)');
   console.log(
     table([
-      ['voters', 'round', 'acked/s', 'wall ms', 'emit ms', 'ack p50', 'ack p95', 'ack p99', 'ack max', 'refused', 'server CPU %', 'server ELU', 'loop CPU %', 'loop queued %', 'client CPU %', 'client ELU', 'bare socket.io acked/s'],
+      ['voters', 'round', 'acked/s', 'wall ms', 'emit ms', 'ack p50', 'ack p95', 'ack p99', 'ack max', 'refused', 'poll:tally', 'server CPU %', 'server ELU', 'loop CPU %', 'loop queued %', 'client CPU %', 'client ELU', 'bare socket.io acked/s'],
       ...voted.flatMap((r) => [
         ...r.rounds.map((x) => [
           r.students,
@@ -267,6 +269,7 @@ if (voted.length > 0) {
           round(x.ackMs.p99),
           round(x.ackMs.max),
           refusedOf(x.refused),
+          x.tallies,
           pct(x.server.cpuMs, x.server.windowMs),
           round(x.server.elu, 2),
           pct(x.server.mainCpuMs, x.server.windowMs),
@@ -286,6 +289,7 @@ if (voted.length > 0) {
           round(r.ackMs.p99),
           round(r.ackMs.max),
           r.votesSent - r.votesAcked,
+          r.rounds.reduce((s, x) => s + x.tallies, 0),
           pct(r.server.voting.cpuMs, r.server.voting.windowMs),
           round(r.server.voting.elu, 2),
           pct(r.server.voting.mainCpuMs, r.server.voting.windowMs),
@@ -300,7 +304,7 @@ if (voted.length > 0) {
   console.log('\nVote tally and memory (presenter\'s last poll:tally after it settled vs each student\'s final choice; server child)');
   console.log(
     table([
-      ['voters', 'votes sent', 'acked', 'poll:tally', 'votes/tally', 'expected', 'last tally', 'snapshot', 'exact', 'settled after ms', 'RSS before MiB', 'RSS after MiB', 'server lag p99 ms', 'joined (s)'],
+      ['voters', 'votes sent', 'acked', 'poll:tally (to settle)', 'votes/tally', 'expected', 'last tally', 'snapshot', 'exact', 'settled after ms', 'RSS before MiB', 'RSS after MiB', 'server lag p99 ms', 'joined (s)'],
       ...voted.map((r) => [
         r.students,
         r.votesSent,
