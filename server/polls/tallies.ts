@@ -8,11 +8,13 @@ type Rounds = Map<number, Map<string, Choice>>;
 /**
  * The ballots of each poll, by round and participant, loaded from the store on first use and
  * kept current as votes are saved; and the presenter's live tally, sent at most once per
- * interval per poll however fast votes arrive (a tally per vote would be O(audience²)).
+ * interval per poll however fast votes arrive (a tally per vote would be O(audience²)), and
+ * at least once per interval while they keep arriving.
  */
 export function createTallies(store: Store, intervalMs: number, send: (code: string, pollId: string) => Promise<void>) {
   const polls = new Map<string, Promise<Rounds>>();
   const pending = new Map<string, NodeJS.Timeout>();
+  const lastSent = new Map<string, number>();
   const key = (code: string, pollId: string) => `${code}\0${pollId}`;
 
   function roundsOf(code: string, pollId: string): Promise<Rounds> {
@@ -50,14 +52,19 @@ export function createTallies(store: Store, intervalMs: number, send: (code: str
     },
     changed(code: string, pollId: string) {
       const k = key(code, pollId);
-      if (pending.has(k)) return;
-      pending.set(
-        k,
-        setTimeout(() => {
-          pending.delete(k);
-          void send(code, pollId).catch((error: unknown) => console.error('[poll:tally]', error));
-        }, intervalMs).unref(),
-      );
+      const flush = () => {
+        pending.delete(k);
+        lastSent.set(k, Date.now());
+        void send(code, pollId).catch((error: unknown) => console.error('[poll:tally]', error));
+      };
+      // Due already: send from here. During a burst of votes the timers wait for the burst,
+      // so a timer alone would freeze the presenter's chart exactly when it is busiest.
+      const wait = (lastSent.get(k) ?? 0) + intervalMs - Date.now();
+      if (wait <= 0) {
+        clearTimeout(pending.get(k));
+        return flush();
+      }
+      if (!pending.has(k)) pending.set(k, setTimeout(flush, wait).unref());
     },
     close() {
       for (const timer of pending.values()) clearTimeout(timer);

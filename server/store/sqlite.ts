@@ -106,6 +106,11 @@ export function openSqliteStore(dataDir: string): Store {
     return inserted;
   });
 
+  // This process is the database's only writer, so a poll read on every vote can come from a
+  // copy that savePoll keeps current (a vote then costs one SQLite statement, not two).
+  const pollCache = new Map<string, Poll>();
+  const pollKey = (code: string, pollId: string) => `${code}\0${pollId}`;
+
   return {
     async createRoom(room) {
       return createRoom(room);
@@ -139,10 +144,16 @@ export function openSqliteStore(dataDir: string): Store {
     async savePoll(poll) {
       const definition: PollDefinition = { question: poll.question, kind: poll.kind, options: poll.options, correct: poll.correct, revote: poll.revote };
       q.upsertPoll.run(poll.roomCode, poll.id, JSON.stringify(definition), poll.round, poll.status, poll.revealed ? 1 : 0, poll.createdAt);
+      pollCache.set(pollKey(poll.roomCode, poll.id), { ...poll });
     },
     async getPoll(code, pollId) {
+      const cached = pollCache.get(pollKey(code, pollId));
+      if (cached) return { ...cached };
       const row = q.poll.get(code, pollId);
-      return row && pollFromRow(row);
+      if (!row) return undefined;
+      const poll = pollFromRow(row);
+      pollCache.set(pollKey(code, pollId), poll);
+      return { ...poll };
     },
     async listPolls(code) {
       return q.polls.all(code).map(pollFromRow);
