@@ -64,6 +64,16 @@ const POSITIONS: readonly SlidePosition[] = [
 /** The support helpers only read `.url` from a RunningServer; the server here lives in another process. */
 export const remote = (url: string, port: number) => ({ url, port }) as RunningServer;
 
+/** Where both scenarios start: a room on the child server with its presenter joined. */
+export async function presentedRoom(url: string, port: number, sockets: Set<Client>) {
+  const server = remote(url, port);
+  const room = await createRoom(server);
+  const presenter = await connectClient(server);
+  sockets.add(presenter);
+  const joined = await join(presenter, room.code, room.presenterSecret);
+  return { server, room, presenter, joined };
+}
+
 export type LoopWindow = Pick<ServerStats, 'windowMs' | 'cpuMs' | 'elu' | 'mainCpuMs' | 'runqWaitMs' | 'lagP99Ms' | 'lagMaxMs'>;
 export const windowOf = ({ windowMs, cpuMs, elu, mainCpuMs, runqWaitMs, lagP99Ms, lagMaxMs }: ServerStats): LoopWindow => ({ windowMs, cpuMs, elu, mainCpuMs, runqWaitMs, lagP99Ms, lagMaxMs });
 
@@ -103,11 +113,7 @@ export async function runScenario(options: ScenarioOptions, sockets: Set<Client>
   const moves = Math.max(1, Math.round(seconds * movesPerSecond));
   const child = await startServerChild();
   try {
-    const server = remote(child.url, child.port);
-    const room = await createRoom(server);
-    const presenter = await connectClient(server);
-    sockets.add(presenter);
-    const start = await join(presenter, room.code, room.presenterSecret);
+    const { server, room, presenter, joined: start } = await presentedRoom(child.url, child.port, sockets);
     const baseVersion = start.snapshot.version;
     // Which move a broadcast version belongs to, from the presenter's own copy of each room:state
     // (it is in the room too; the server broadcasts before it acks). Not assuming +1 per move keeps

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MyVote, PollState, PollTallyBroadcast, RoundTally } from '../../server/protocol';
-import { connectClient, createRoom, join, request, student } from '../support/server';
+import { request, student } from '../support/server';
 import type { Client } from '../support/server';
 import { startServerChild } from './child';
-import { inBatches, joinStats, remote, windowOf } from './scenario';
+import { inBatches, joinStats, presentedRoom, windowOf } from './scenario';
 import type { JoinStats, LoopWindow } from './scenario';
 import { summarize } from './stats';
 import type { Summary } from './stats';
@@ -113,11 +113,7 @@ export async function runVoteScenario(options: VoteOptions, sockets: Set<Client>
   const { students, rounds, connectBatch, settleMs } = options;
   const child = await startServerChild();
   try {
-    const server = remote(child.url, child.port);
-    const room = await createRoom(server);
-    const presenter = await connectClient(server);
-    sockets.add(presenter);
-    await join(presenter, room.code, room.presenterSecret);
+    const { server, room, presenter } = await presentedRoom(child.url, child.port, sockets);
     let tallies = 0;
     let lastTally: PollTallyBroadcast | undefined;
     let lastTallyAt = 0;
