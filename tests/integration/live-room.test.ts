@@ -206,6 +206,18 @@ describe('bad input gets a named error and changes nothing', () => {
     expect(await request(presenter, 'slide:set', { h: 1, v: 0, f: -1 })).toMatchObject({ ok: true });
   });
 
+  it('refuses a pairing token once it has expired', async () => {
+    await server.close();
+    let now = Date.now();
+    server = await startServer(dataDir, { now: () => now, limits: { pairTokenTtlMs: 1000 } });
+    const { code, presenter } = await roomWithPresenter();
+    const pair = await request<{ url: string }>(presenter, 'presenter:pair', {});
+    if (!pair.ok) throw new Error(pair.error.code);
+    now += 2000;
+    const token = /#pair=([\w-]+)$/.exec(pair.data.url)![1]!;
+    expect(await request(await client(), 'presenter:redeem', { code, token })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+
   it('refuses an ended room with ROOM_EXPIRED', async () => {
     await server.close();
     let now = Date.now();

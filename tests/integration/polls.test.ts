@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/app';
 import type { PollState, PollTallyBroadcast, RoundTally } from '../../server/protocol';
 import type { Client } from '../support/server';
-import { connectClient, createRoom, join, nextEvent, request, startServer, student, tempDataDir } from '../support/server';
+import { compileDeck } from '../../server/decks/compile';
+import { readDeckSources } from '../../server/decks/load';
+import { FIXTURE_DECKS, connectClient, createRoom, join, nextEvent, request, startServer, student, tempDataDir } from '../support/server';
 
 const POLL_SLIDE = { h: 4, v: 0, f: -1 };
 let dataDir: string;
@@ -127,6 +129,21 @@ describe('live polls', () => {
     const reset = await request<PollState>(presenter, 'poll:reset', { pollId: poll.id });
     expect(reset.ok && reset.data.round).toBe(1);
     expect(reset.ok && counts(reset.data.results)).toEqual([0, 0, 0]);
+  });
+
+  it('opens a deck poll by id from any slide, and refuses an id the deck lacks', async () => {
+    const room = await createRoom(server);
+    const presenter = await connectClient(server);
+    sockets.push(presenter);
+    await join(presenter, room.code, room.presenterSecret);
+    const { socket } = track(await student(server, room.code));
+    const compiled = compileDeck(readDeckSources(FIXTURE_DECKS)[0]!);
+    const deckPollId = compiled.ok && compiled.deck.stacks[POLL_SLIDE.h]![0]!.poll!.id;
+    expect(await request(presenter, 'poll:open', { pollId: 'poll-not-in-deck' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    const shown = nextEvent(socket, 'poll:state');
+    const opened = await request<PollState>(presenter, 'poll:open', { pollId: deckPollId });
+    expect(opened).toMatchObject({ ok: true, data: { id: deckPollId, question: 'Which yields first?', round: 1, status: 'open', correct: [0] } });
+    expect((await shown).poll).toMatchObject({ id: deckPollId, status: 'open' });
   });
 
   it('runs ad hoc numeric and text polls', async () => {
