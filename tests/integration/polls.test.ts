@@ -21,12 +21,18 @@ afterEach(async () => {
   await server.close();
 });
 
-/** A room whose presenter stands on the deck's poll slide, which opens its poll. */
-async function pollRoom() {
+/** A new room with its presenter joined. */
+async function presentedRoom() {
   const room = await createRoom(server);
   const presenter = await connectClient(server);
   sockets.push(presenter);
   await join(presenter, room.code, room.presenterSecret);
+  return { ...room, presenter };
+}
+
+/** A room whose presenter stands on the deck's poll slide, which opens its poll. */
+async function pollRoom() {
+  const { presenter, ...room } = await presentedRoom();
   const tallies: PollTallyBroadcast[] = [];
   presenter.on('poll:tally', (t) => tallies.push(t));
   await request(presenter, 'slide:set', POLL_SLIDE);
@@ -43,10 +49,7 @@ const vote = (socket: Client, pollId: string, option: number, round = 1) => requ
 
 describe('live polls', () => {
   it('opens the slide’s poll when the presenter arrives and takes it off screen on leaving', async () => {
-    const room = await createRoom(server);
-    const presenter = await connectClient(server);
-    sockets.push(presenter);
-    await join(presenter, room.code, room.presenterSecret);
+    const { presenter, ...room } = await presentedRoom();
     const { socket } = track(await student(server, room.code));
     const opened = nextEvent(socket, 'poll:state');
     await request(presenter, 'slide:set', POLL_SLIDE);
@@ -132,10 +135,7 @@ describe('live polls', () => {
   });
 
   it('opens a deck poll by id from any slide, and refuses an id the deck lacks', async () => {
-    const room = await createRoom(server);
-    const presenter = await connectClient(server);
-    sockets.push(presenter);
-    await join(presenter, room.code, room.presenterSecret);
+    const { presenter, ...room } = await presentedRoom();
     const { socket } = track(await student(server, room.code));
     const compiled = compileDeck(readDeckSources(FIXTURE_DECKS)[0]!);
     const deckPollId = compiled.ok && compiled.deck.stacks[POLL_SLIDE.h]![0]!.poll!.id;
