@@ -15,6 +15,10 @@ import { createIo, registerHandlers } from './realtime/io';
 import type { AppServer, Services } from './realtime/types';
 import { presentersOf } from './realtime/types';
 import { createKeyedQueue } from './rooms/serialize';
+import { startAnswerKeyRunner } from './python/answer-key';
+import type { AnswerKeyRunner } from './python/answer-key';
+import { createSheetEngine } from './sheets/engine';
+import { createBoards } from './realtime/prediction-view';
 
 /** The web app (Next.js) behind the API; integration tests run without one. */
 export type WebApp = {
@@ -50,12 +54,16 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   });
   const participants = createParticipants(options.participantSecret ?? randomBytes(32).toString('hex'));
   let port = options.port ?? 0;
+  let python: Promise<AnswerKeyRunner> | undefined;
   const services: Services = {
     io,
     store: options.store,
     decks: options.decks,
     audience,
     tallies,
+    sheets: createSheetEngine(options.store, { timeoutMs: limits.sheetTimeoutMs, memoryMb: limits.sheetMemoryMb }),
+    boards: undefined as never, // set below: boards read the services they belong to
+    python: () => (python ??= startAnswerKeyRunner()),
     participants,
     limits,
     publicUrl: options.publicUrl,
@@ -63,6 +71,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     inRoom: createKeyedQueue(),
     now: options.now ?? Date.now,
   };
+  services.boards = createBoards(services, limits.boardIntervalMs);
   registerHandlers(services);
   const handleApi = createApiRoutes(services);
 
@@ -94,7 +103,10 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     async close() {
       audience.close();
       tallies.close();
+      services.boards.close();
       await io.close();
+      await services.sheets.close();
+      if (python) await (await python).close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
       await options.store.close();

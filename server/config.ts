@@ -15,6 +15,12 @@ export type Limits = {
   /** A room can be joined for this long after it was created. */
   roomTtlMs: number;
   pairTokenTtlMs: number;
+  /** How often the presenters' class view of a prediction is refreshed, at most. */
+  boardIntervalMs: number;
+  /** Watchdog on a team sheet's update: past this, the sheet worker is replaced and the update refused. */
+  sheetTimeoutMs: number;
+  /** The sheet worker's heap cap. */
+  sheetMemoryMb: number;
 };
 
 export const DEFAULT_LIMITS: Limits = {
@@ -25,6 +31,9 @@ export const DEFAULT_LIMITS: Limits = {
   tallyIntervalMs: 100,
   roomTtlMs: 24 * 60 * 60 * 1000,
   pairTokenTtlMs: 5 * 60 * 1000,
+  boardIntervalMs: 500,
+  sheetTimeoutMs: 500,
+  sheetMemoryMb: 128,
 };
 
 export type Config = {

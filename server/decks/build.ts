@@ -10,7 +10,8 @@ import type { DeckSource } from './compile';
 import { exampleOutputMarker } from './directives';
 import { readDeckSources } from './load';
 import { formatProblem } from './types';
-import type { Deck, DeckProblem, StepRecord } from './types';
+import type { Deck, DeckPrediction, DeckProblem, StepRecord } from './types';
+import { outcomeLabel } from '../predictions/outcome';
 
 /** What executing a deck's Python produced; cached by content hash. */
 type Executed = { outputs: Record<string, string>; answerKeys: Record<string, StepRecord[]> };
@@ -33,6 +34,18 @@ export function withExecuted(deck: Deck, executed: Executed): Deck {
   return { ...deck, answerKeys: executed.answerKeys, stacks: deck.stacks.map((stack) => stack.map((slide) => ({ ...slide, html: fill(slide.html) }))) };
 }
 
+/** A distractor that is the executed answer, or a step that timed out, cannot make a poll. */
+function distractorProblems(prediction: DeckPrediction, records: StepRecord[]): DeckProblem[] {
+  return records.flatMap((record, i) => {
+    const distractors = prediction.distractors[i] ?? [];
+    if (distractors.length === 0) return [];
+    const answer = outcomeLabel(record.outcome);
+    if (record.outcome.kind === 'timeout') return [{ file: 'deck.md', line: prediction.line, message: `step "${record.call}" did not finish, so it cannot be polled` }];
+    if (distractors.includes(answer)) return [{ file: 'deck.md', line: prediction.line, message: `distractor "${answer}" of step "${record.call}" is what Python answers` }];
+    return [];
+  });
+}
+
 const predictionsOf = (deck: Deck) => deck.stacks.flat().flatMap((s) => (s.prediction ? [s.prediction] : []));
 
 async function execute(source: DeckSource, deck: Deck, examples: string[], runner: () => Promise<AnswerKeyRunner>): Promise<Executed> {
@@ -53,6 +66,7 @@ async function execute(source: DeckSource, deck: Deck, examples: string[], runne
       if (!(error instanceof PredictionSetupError)) throw error;
       problems.push({ file: `examples/${prediction.file}`, line: 0, message: `setup "${prediction.setup}" failed: ${error.message}` });
     }
+    problems.push(...distractorProblems(prediction, answerKeys[prediction.id] ?? []));
   }
   if (problems.length > 0) throw new DeckBuildError(problems.map((p) => `decks/${source.id}/${formatProblem(p)}`));
   return { outputs, answerKeys };

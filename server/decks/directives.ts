@@ -111,27 +111,67 @@ function poll(body: string, ctx: DirectiveContext): Directive | undefined {
 /** The four calls a prediction may make on its generator. */
 const STEP = /^(?:next\((?<a>\w+)\)|(?<b>\w+)\.send\(.+\)|(?<c>\w+)\.throw\([A-Za-z_][\w.]*(?:\(.*\))?\)|(?<d>\w+)\.close\(\))$/;
 
+type StepField = { call: string; distractors: string[]; graded: boolean };
+
+/** A step is a call, or `{ call, distractors?, graded? }`; returns an error message on bad input. */
+function readStep(raw: unknown): StepField | string {
+  if (typeof raw === 'string') return { call: raw.trim(), distractors: [], graded: true };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'a step is a call, or "call:" with optional "distractors:" and "graded:"';
+  const { call, distractors = [], graded = true, ...rest } = raw as Record<string, unknown>;
+  if (Object.keys(rest).length > 0) return `unknown step field "${Object.keys(rest)[0]}" (expected call, distractors, graded)`;
+  if (typeof call !== 'string') return 'a step needs "call: next(g)" or similar';
+  if (typeof graded !== 'boolean') return `graded must be true or false in step "${call}"`;
+  if (!Array.isArray(distractors) || distractors.length > 7 || distractors.some((d) => typeof d !== 'string' && typeof d !== 'number')) {
+    return `distractors of "${call}" must be a list of up to 7 answers`;
+  }
+  const labels = distractors.map((d) => String(d).trim());
+  if (labels.some((d) => d === '' || d.length > 120) || new Set(labels).size !== labels.length) return `distractors of "${call}" must be distinct, 1–120 characters`;
+  return { call: call.trim(), distractors: labels, graded };
+}
+
 /** ```predict: a generator from an example file and the steps the audience predicts. */
 function predict(body: string, ctx: DirectiveContext): Directive | undefined {
-  const fields = readFields(body, ['file', 'setup', 'steps'], ctx, 'predict');
+  const fields = readFields(body, ['file', 'setup', 'steps', 'prints'], ctx, 'predict');
   const source = fields && exampleSource(ctx, fields.file);
   if (!fields || source === undefined) return undefined;
   const report = (message: string, text?: string) => {
     ctx.problems.push({ file: ctx.file, line: ctx.line + (text ? lineOf(body, text) : 0), message });
     return undefined;
   };
-  const { setup, steps } = fields;
+  const { setup, steps: rawSteps, prints = false } = fields;
   if (typeof setup !== 'string' || setup.trim() === '') return report('predict needs a setup line, e.g. "setup: g = countdown(3)"', 'setup');
-  if (!Array.isArray(steps) || steps.length === 0 || steps.length > 20) return report('predict needs 1–20 steps', 'steps');
+  if (!Array.isArray(rawSteps) || rawSteps.length === 0 || rawSteps.length > 20) return report('predict needs 1–20 steps', 'steps');
+  if (typeof prints !== 'boolean') return report('prints must be true or false', 'prints');
+  const steps: StepField[] = [];
+  for (const raw of rawSteps) {
+    const step = readStep(raw);
+    if (typeof step === 'string') return report(step, typeof raw === 'string' ? raw : 'steps');
+    steps.push(step);
+  }
   const targets = new Set<string>();
-  for (const step of steps.map(String)) {
-    const m = STEP.exec(step.trim());
-    if (!m) return report(`step "${step}" is not one of next(g), g.send(value), g.throw(Exc), g.close()`, step);
+  for (const { call } of steps) {
+    const m = STEP.exec(call);
+    if (!m) return report(`step "${call}" is not one of next(g), g.send(value), g.throw(Exc), g.close()`, call);
     targets.add(Object.values(m.groups ?? {}).find(Boolean)!);
   }
   if (targets.size !== 1) return report(`all steps must call the same generator, not ${[...targets].join(' and ')}`, 'steps');
-  const prediction: DeckPrediction = { id: '', file: String(fields.file), setup: setup.trim(), target: [...targets][0]!, steps: steps.map((s) => String(s).trim()) };
-  prediction.id = `predict-${shortHash(JSON.stringify(prediction))}`;
+  if (!steps.some((s) => s.graded)) return report('at least one step must be graded', 'steps');
+  const prediction: DeckPrediction = {
+    id: '',
+    file: String(fields.file),
+    setup: setup.trim(),
+    target: [...targets][0]!,
+    steps: steps.map((s) => s.call),
+    graded: steps.flatMap((s, i) => (s.graded ? [i] : [])),
+    distractors: steps.map((s) => s.distractors),
+    prints,
+    source,
+    code: highlightLines(source.replace(/\n+$/, ''), 'python'),
+    line: ctx.line,
+  };
+  // The id depends on what is run and graded, not on where the block sits in the deck.
+  const { line: _line, code: _code, source: _source, ...identity } = prediction;
+  prediction.id = `predict-${shortHash(JSON.stringify(identity))}`;
   const setupHtml = highlightLines(prediction.setup, 'python').map((l) => `<span class="line">${l}</span>`).join('');
   const rows = prediction.steps
     .map((s, i) => `<li data-step="${i}"><code class="hljs language-python">${highlightLines(s, 'python').join('')}</code><span class="predict-blank">?</span></li>`)

@@ -1,3 +1,7 @@
+import type { StepRecord } from '../protocol/predictions';
+
+export type { StepOutcome, StepRecord } from '../protocol/predictions';
+
 /** A compiled deck. `stacks[h][v]` mirrors reveal.js: horizontal slides holding vertical ones. */
 export type Deck = {
   id: string;
@@ -29,25 +33,26 @@ export type DeckPoll = { id: string; question: string; revote: boolean } & (
   | { kind: 'text' }
 );
 
-/** A prediction written in the deck: run `setup` after loading `file`, then each step on `target`. */
-export type DeckPrediction = { id: string; file: string; setup: string; target: string; steps: string[] };
-
-/** What one step did, as executed in Python. */
-export type StepOutcome =
-  | { kind: 'value'; repr: string }
-  | { kind: 'stop'; repr: string }
-  | { kind: 'raise'; type: string; message: string }
-  | { kind: 'timeout' };
-
-export type StepRecord = {
-  call: string;
-  outcome: StepOutcome;
-  /** inspect.getgeneratorstate after the step. */
-  state: 'GEN_CREATED' | 'GEN_RUNNING' | 'GEN_SUSPENDED' | 'GEN_CLOSED' | null;
-  /** Where the innermost generator (through `yield from`) is suspended, if it is. */
-  at: { file: string; line: number; function: string } | null;
-  /** What the step printed. */
-  printed: string;
+/**
+ * A prediction written in the deck: run `setup` after loading `file`, then each step on `target`.
+ * `graded`: which steps (0-based) teams are graded on; `distractors`: wrong answers per step for a
+ * one-tap prediction poll; `prints`: whether rows also ask what a step prints; `code`: the example's
+ * highlighted lines, so a reveal can point at the suspended line.
+ */
+export type DeckPrediction = {
+  id: string;
+  file: string;
+  setup: string;
+  target: string;
+  steps: string[];
+  graded: number[];
+  distractors: string[][];
+  prints: boolean;
+  /** The example file, to run what-ifs; and its lines highlighted, to point at the suspended line. */
+  source: string;
+  code: string[];
+  /** Where the block starts in deck.md, for problems found once it has run. */
+  line: number;
 };
 
 export type PublicPoll = Omit<DeckPoll, 'correct'>;

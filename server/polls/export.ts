@@ -17,7 +17,7 @@ function answers(poll: Poll, tally: RoundTally): AnswerRow[] {
         correct: typeof poll.correct === 'number' && poll.correct >= b.from && poll.correct <= b.to,
       }));
     case 'text':
-      return tally.words.map((w) => ({ answer: w.text, count: w.count, percent: percent(w.count, tally.ballots), correct: false }));
+      return tally.words.map((w) => ({ answer: w.text, count: w.count, percent: percent(w.count, tally.ballots), correct: w.text === poll.correct }));
   }
 }
 

@@ -9,7 +9,7 @@ export type Poll = {
   question: string;
   kind: PollKind;
   options: string[];
-  correct?: number[] | number;
+  correct?: number[] | number | string;
   revote: boolean;
   round: number;
   status: PollStatus;
@@ -105,7 +105,9 @@ export function tallyRound(poll: Poll, round: number, choices: Choice[]): RoundT
     }
     case 'text': {
       const counts = new Map<string, number>();
-      for (const c of choices) if ('text' in c) counts.set(c.text.toLowerCase(), (counts.get(c.text.toLowerCase()) ?? 0) + 1);
+      // A prediction's answers are Python: 'A' and 'a' differ; a word cloud ignores case.
+      const exact = typeof poll.correct === 'string';
+      for (const c of choices) if ('text' in c) counts.set(exact ? c.text : c.text.toLowerCase(), (counts.get(exact ? c.text : c.text.toLowerCase()) ?? 0) + 1);
       const words = [...counts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || a.text.localeCompare(b.text)).slice(0, 40);
       return { round, ballots, kind: 'text', words };
     }

@@ -14,6 +14,10 @@ export const ERROR_CODES = [
   'NOT_JOINED',
   'POLL_CLOSED',
   'RATE_LIMITED',
+  'NO_TEAM',
+  'WRONG_TEAM',
+  'SHEET_LOCKED',
+  'UPDATE_REFUSED',
   'CLIENT_TOO_OLD',
   'INTERNAL',
 ] as const;
@@ -28,6 +32,10 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   NOT_JOINED: 'Join a room first.',
   POLL_CLOSED: 'This poll is closed.',
   RATE_LIMITED: 'Too many requests; slow down.',
+  NO_TEAM: 'You are not in a team yet.',
+  WRONG_TEAM: 'That sheet belongs to another team.',
+  SHEET_LOCKED: 'Predictions are locked.',
+  UPDATE_REFUSED: 'That edit was refused.',
   CLIENT_TOO_OLD: 'This page is out of date; reload it.',
   INTERNAL: 'Something went wrong on the server.',
 };
@@ -45,3 +53,9 @@ export function normalizeJoinCode(input: string): string {
 
 /** Poll limits, shared so the phone can stop a student before the server has to. */
 export const POLL_LIMITS = { question: 300, options: 8, option: 120, text: 60, numeric: 1e9 } as const;
+
+/** Team limits: display names and how many tables a room may have. */
+export const TEAM_LIMITS = { name: 24, tables: 40, minSize: 3, maxSize: 5 } as const;
+
+/** Sheet limits: one sync message, a whole sheet's state, one predicted answer. */
+export const SHEET_LIMITS = { messageBytes: 16 * 1024, docBytes: 64 * 1024, answer: 200 } as const;

@@ -1,6 +1,26 @@
 import { z } from 'zod';
 import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, POLL_LIMITS } from './constants';
 import type { Ack } from './constants';
+import type {
+  MyTeam,
+  Member,
+  PredictAction,
+  PredictPoll,
+  PredictWhatIf,
+  PredictionBoard,
+  PredictionState,
+  PredictionStateBroadcast,
+  SheetAwareness,
+  SheetSync,
+  SheetSyncBroadcast,
+  SheetSyncResult,
+  StepRecord,
+  TeamPick,
+  TeamRename,
+  TeamView,
+  TeamsConfigure,
+  TeamsMode,
+} from './predictions';
 
 export const JoinCode = z
   .string()
@@ -50,6 +70,10 @@ export type RoomSnapshot = {
   poll: PollState | null;
   /** This participant's ballot in the poll on screen (students only). */
   myVote: MyVote | null;
+  /** The prediction on screen, if any: revealed steps and every team's verdicts on them. */
+  prediction: PredictionState | null;
+  /** A student's team (students only). */
+  team: MyTeam | null;
 };
 
 /** Broadcast to the whole room on every change; `version` lets a client spot a gap. */
@@ -73,6 +97,17 @@ export type ClientToServerEvents = {
   'poll:revote': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
   'poll:reset': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
   'poll:vote': (input: PollVote, ack: (res: Ack<MyVote>) => void) => void;
+  'team:rename': (input: TeamRename, ack: (res: Ack<Member>) => void) => void;
+  'team:pick': (input: TeamPick, ack: (res: Ack<MyTeam>) => void) => void;
+  'teams:configure': (input: TeamsConfigure, ack: (res: Ack<{ mode: TeamsMode; tables: number }>) => void) => void;
+  'sheet:sync': (input: SheetSync, ack: (res: Ack<SheetSyncResult>) => void) => void;
+  'sheet:awareness': (input: SheetAwareness, ack: (res: Ack<Record<string, never>>) => void) => void;
+  'predict:lock': (input: PredictAction, ack: (res: Ack<PredictionState>) => void) => void;
+  'predict:unlock': (input: PredictAction, ack: (res: Ack<PredictionState>) => void) => void;
+  'predict:reveal': (input: PredictAction, ack: (res: Ack<PredictionState>) => void) => void;
+  'predict:board': (input: PredictAction, ack: (res: Ack<PredictionBoard>) => void) => void;
+  'predict:poll': (input: PredictPoll, ack: (res: Ack<PollState>) => void) => void;
+  'predict:whatif': (input: PredictWhatIf, ack: (res: Ack<StepRecord[]>) => void) => void;
 };
 
 export type ServerToClientEvents = {
@@ -80,6 +115,12 @@ export type ServerToClientEvents = {
   'room:audience': (msg: AudienceBroadcast) => void;
   'poll:state': (msg: PollStateBroadcast) => void;
   'poll:tally': (msg: PollTallyBroadcast) => void;
+  'predict:state': (msg: PredictionStateBroadcast) => void;
+  'predict:board': (msg: PredictionBoard) => void;
+  'team:state': (msg: { team: TeamView }) => void;
+  'team:reset': (msg: { mode: TeamsMode; tables: number }) => void;
+  'sheet:sync': (msg: SheetSyncBroadcast) => void;
+  'sheet:awareness': (msg: SheetSyncBroadcast) => void;
 };
 
 // ---- polls ----
@@ -136,7 +177,8 @@ export type PollState = {
   revealed: boolean;
   revote: boolean;
   results?: RoundTally[];
-  correct?: number[] | number;
+  /** Option indexes, a number, or (a prediction's free-entry poll) the executed answer's label. */
+  correct?: number[] | number | string;
 };
 
 export type PollStateBroadcast = { version: number; poll: PollState | null };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { DeckPrediction, StepRecord } from '../decks/types';
+import type { SheetRow, Verdict } from '../protocol/predictions';
 
 export const STEPPER_SOURCE = readFileSync(new URL('./stepper.py', import.meta.url), 'utf8');
 const WORKER_URL = new URL('./pyodide-worker.mjs', import.meta.url);
@@ -8,12 +9,24 @@ const WORKER_URL = new URL('./pyodide-worker.mjs', import.meta.url);
 const KILL_GRACE_MS = 2000;
 const SIGINT = 2;
 
-type Reply = { ok: true; record?: StepRecord } | { ok: false; message: string };
+type Reply = { ok: true; record?: StepRecord; result?: unknown } | { ok: false; message: string };
 
-/** Runs predictions step by step in Pyodide (Python 3.14 from npm: the same on every machine). */
+/** One step's rows to grade against its executed outcome. */
+export type GradeItem = { outcome: StepRecord['outcome']; printed: string; prints: boolean; rows: SheetRow[] };
+export type GradeResult = { key: string; rows: { verdict: Verdict; label: string }[] };
+
+/**
+ * Runs predictions step by step in Pyodide (Python 3.14 from npm: the same on every machine), and
+ * reads answers as Python literals (never executing them) to grade them by Python's equality.
+ */
 export type AnswerKeyRunner = {
   pythonVersion: string;
-  run: (prediction: DeckPrediction, source: string) => Promise<StepRecord[]>;
+  run: (prediction: Pick<DeckPrediction, 'file' | 'setup' | 'target' | 'steps'>, source: string) => Promise<StepRecord[]>;
+  grade: (items: GradeItem[]) => Promise<GradeResult[]>;
+  /** Canonical labels of free answers (`15.0` -> `15`), so equal answers group together. */
+  freeLabels: (texts: string[]) => Promise<string[]>;
+  /** For each call, why it may not run as a what-if (null: it may). */
+  checkCalls: (calls: string[], target: string) => Promise<(string | null)[]>;
   close: () => Promise<void>;
 };
 
@@ -55,7 +68,13 @@ export async function startAnswerKeyRunner(stepTimeoutMs = 2000): Promise<Answer
     });
   }
 
-  async function runPrediction(prediction: DeckPrediction, source: string): Promise<StepRecord[]> {
+  async function read<T>(op: 'grade' | 'free' | 'check', arg: unknown): Promise<T> {
+    const reply = await request({ op, arg: JSON.stringify(arg) }, stepTimeoutMs);
+    if (reply === 'killed' || !reply.ok) throw new Error(reply === 'killed' ? `${op} timed out` : reply.message);
+    return reply.result as T;
+  }
+
+  async function runPrediction(prediction: Pick<DeckPrediction, 'file' | 'setup' | 'target' | 'steps'>, source: string): Promise<StepRecord[]> {
     const job = { source, file: prediction.file, setup: prediction.setup, target: prediction.target };
     const started = await request({ op: 'start', job }, stepTimeoutMs);
     if (started === 'killed' || !started.ok) {
@@ -75,15 +94,19 @@ export async function startAnswerKeyRunner(stepTimeoutMs = 2000): Promise<Answer
     return records;
   }
 
-  // One worker holds one session: predictions run one after another.
+  // One worker holds one session: requests run one after another.
   let queue: Promise<unknown> = Promise.resolve();
+  function enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const result = queue.then(task);
+    queue = result.catch(() => undefined);
+    return result;
+  }
   return {
     pythonVersion: pyVersion,
-    run(prediction, source) {
-      const result = queue.then(() => runPrediction(prediction, source));
-      queue = result.catch(() => undefined);
-      return result;
-    },
+    run: (prediction, source) => enqueue(() => runPrediction(prediction, source)),
+    grade: (items) => enqueue(() => read<GradeResult[]>('grade', items)),
+    freeLabels: (texts) => enqueue(() => read<string[]>('free', texts)),
+    checkCalls: (calls, target) => enqueue(() => read<(string | null)[]>('check', calls.map((c) => [c, target]))),
     async close() {
       await queue;
       await worker.terminate();

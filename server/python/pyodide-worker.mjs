@@ -12,10 +12,15 @@ pyodide.FS.writeFile('/home/pyodide/stepper.py', workerData.stepper);
 pyodide.runPython('import sys; sys.path.insert(0, "/home/pyodide"); import stepper, json');
 const pyVersion = pyodide.runPython('import sys; sys.version.split()[0]');
 
-// One prediction at a time: `start` loads the example and setup, `step` runs one call.
-parentPort.on('message', ({ op, job, call }) => {
+// One prediction at a time: `start` loads the example and setup, `step` runs one call; `grade`,
+// `free` and `check` read students' and presenters' answers without running them.
+const READERS = { grade: 'stepper.grade_json(arg)', free: 'stepper.free_json(arg)', check: 'json.dumps([stepper.check_call(c, t) for c, t in json.loads(arg)])' };
+parentPort.on('message', ({ op, job, call, arg }) => {
   try {
-    if (op === 'start') {
+    if (op in READERS) {
+      pyodide.globals.set('arg', arg);
+      parentPort.postMessage({ ok: true, result: JSON.parse(pyodide.runPython(READERS[op])) });
+    } else if (op === 'start') {
       pyodide.globals.set('job_json', JSON.stringify(job));
       pyodide.runPython('job = json.loads(job_json); session = stepper.load(job["source"], job["file"], job["setup"])');
       parentPort.postMessage({ ok: true });

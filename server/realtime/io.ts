@@ -4,6 +4,9 @@ import { Handshake, PROTOCOL_VERSION } from '../protocol';
 import type { AppServer, Services } from './types';
 import { registerPollHandlers } from './polls.handlers';
 import { registerRoomHandlers } from './rooms.handlers';
+import { registerTeamHandlers } from './teams.handlers';
+import { registerSheetHandlers } from './sheets.handlers';
+import { registerPredictionHandlers } from './predictions.handlers';
 
 /** Refuses a client whose protocol version differs, before it can send anything. */
 export function checkProtocol(io: AppServer) {
@@ -37,5 +40,8 @@ export function registerHandlers(services: Services) {
     socket.data.participantId = services.participants.read(socket.handshake.headers.cookie);
     registerRoomHandlers(services, socket);
     registerPollHandlers(services, socket);
+    registerTeamHandlers(services, socket);
+    registerSheetHandlers(services, socket);
+    registerPredictionHandlers(services, socket);
   });
 }

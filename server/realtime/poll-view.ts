@@ -1,29 +1,47 @@
-import type { RoomSnapshot } from '../protocol';
+import type { PollState, RoomSnapshot } from '../protocol';
 import { pollState } from '../polls/poll';
+import type { Poll } from '../polls/poll';
 import type { Room } from '../rooms/room';
 import { roomSnapshot } from '../rooms/room';
+import { openRoom } from './open-room';
+import { myTeam, predictionStateOf } from './prediction-view';
 import type { AppSocket, Services } from './types';
 import { presentersOf } from './types';
 
 /** Tells the room which poll is on screen: students see results only once revealed. */
-export async function announcePoll(services: Services, room: Room) {
+export async function announcePoll(services: Services, room: Room, version = room.version) {
   const { io, store, tallies } = services;
   const poll = room.activePollId ? await store.getPoll(room.code, room.activePollId) : undefined;
-  if (!poll) return void io.to(room.code).emit('poll:state', { version: room.version, poll: null });
+  if (!poll) return void io.to(room.code).emit('poll:state', { version, poll: null });
   const results = await tallies.results(poll);
-  io.to(room.code).except(presentersOf(room.code)).emit('poll:state', { version: room.version, poll: pollState(poll, results, 'student') });
-  io.to(presentersOf(room.code)).emit('poll:state', { version: room.version, poll: pollState(poll, results, 'presenter') });
+  io.to(room.code).except(presentersOf(room.code)).emit('poll:state', { version, poll: pollState(poll, results, 'student') });
+  io.to(presentersOf(room.code)).emit('poll:state', { version, poll: pollState(poll, results, 'presenter') });
 }
 
-/** A snapshot for this socket: its view of the poll on screen and, for a student, its ballot. */
+/** Saves the poll; if it is (or is to be) on screen, bumps the room's version and tells everyone. */
+export async function savePollAndShow(services: Services, code: string, poll: Poll, makeActive = false): Promise<PollState> {
+  await services.store.savePoll(poll);
+  const room = await openRoom(services, code);
+  if (makeActive || room.activePollId === poll.id) {
+    const next = { ...room, activePollId: poll.id, version: room.version + 1 };
+    await services.store.saveRoomState(next);
+    await announcePoll(services, next);
+  }
+  services.tallies.changed(code, poll.id);
+  return pollState(poll, await services.tallies.results(poll), 'presenter');
+}
+
+/** A snapshot for this socket: its view of the poll and prediction on screen and, for a student, its ballot and team. */
 export async function snapshotFor(services: Services, room: Room, socket: AppSocket): Promise<RoomSnapshot> {
   const audience = services.audience.count(room.code);
-  const poll = room.activePollId ? await services.store.getPoll(room.code, room.activePollId) : undefined;
-  if (!poll) return roomSnapshot(room, audience);
   const role = socket.data.role === 'presenter' ? 'presenter' : 'student';
   const pid = socket.data.participantId;
+  const prediction = await predictionStateOf(services, room);
+  const team = role === 'student' && pid ? await myTeam(services, room, pid) : null;
+  const poll = room.activePollId ? await services.store.getPoll(room.code, room.activePollId) : undefined;
+  if (!poll) return roomSnapshot(room, audience, { prediction, team });
   const myVote = role === 'student' && pid ? await services.tallies.myVote(poll, pid) : null;
   // Tallying costs O(ballots): a hall of phones rejoining mid-poll must not pay it per join.
   const results = role === 'presenter' || poll.revealed ? await services.tallies.results(poll) : [];
-  return roomSnapshot(room, audience, pollState(poll, results, role), myVote);
+  return roomSnapshot(room, audience, { poll: pollState(poll, results, role), myVote, prediction, team });
 }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { PollAction, PollOpen, PollVote } from '../protocol';
-import type { MyVote, PollState } from '../protocol';
+import type { MyVote } from '../protocol';
 import { Refusal } from '../errors';
-import { checkVote, closePoll, pollFromAdHoc, pollFromDeck, pollState, resetPoll, revealPoll, startRevote } from '../polls/poll';
+import { checkVote, closePoll, pollFromAdHoc, pollFromDeck, resetPoll, revealPoll, startRevote } from '../polls/poll';
 import type { Poll } from '../polls/poll';
 import { findDeckPoll } from '../rooms/room';
 import { handle } from './handler';
-import { announcePoll } from './poll-view';
+import { savePollAndShow } from './poll-view';
 import { openRoom } from './open-room';
 import type { AppSocket, Services } from './types';
 
@@ -19,18 +19,7 @@ async function pollOf(services: Services, code: string, pollId: string): Promise
 export function registerPollHandlers(services: Services, socket: AppSocket) {
   const { limits, store, tallies } = services;
 
-  /** Saves the poll; if it is on screen, bumps the room's version and tells everyone. */
-  async function update(code: string, poll: Poll, makeActive = false): Promise<PollState> {
-    await store.savePoll(poll);
-    const room = await openRoom(services, code);
-    if (makeActive || room.activePollId === poll.id) {
-      const next = { ...room, activePollId: poll.id, version: room.version + 1 };
-      await store.saveRoomState(next);
-      await announcePoll(services, next);
-    }
-    tallies.changed(code, poll.id);
-    return pollState(poll, await tallies.results(poll), 'presenter');
-  }
+  const update = (code: string, poll: Poll, makeActive = false) => savePollAndShow(services, code, poll, makeActive);
 
   handle(socket, limits, 'poll:open', PollOpen, 'presenter', (input, { code }) =>
     services.inRoom(code, async () => {
@@ -64,7 +53,9 @@ export function registerPollHandlers(services: Services, socket: AppSocket) {
       if (session.role !== 'student') throw new Refusal('FORBIDDEN', 'Presenters do not vote.');
       if (!session.participantId) throw new Refusal('NOT_JOINED', 'Reload the page to get a voter id.');
       const poll = await pollOf(services, session.code, vote.pollId);
-      const choice = checkVote(poll, vote);
+      const checked = checkVote(poll, vote);
+      // A prediction's free answers are counted by Python's reading of them: 15.0 and 15 are one answer.
+      const choice = typeof poll.correct === 'string' && 'text' in checked ? { text: (await (await services.python()).freeLabels([checked.text]))[0]! } : checked;
       const ballot = { roomCode: session.code, pollId: poll.id, round: poll.round, participantId: session.participantId, choice, at: services.now() };
       await store.saveBallot(ballot); // acked only once the store has it
       await tallies.record(ballot);

@@ -9,6 +9,9 @@ import { publicBaseUrl } from '../http/public-url';
 import { handle } from './handler';
 import { openRoom } from './open-room';
 import { announcePoll, snapshotFor } from './poll-view';
+import { announcePrediction } from './prediction-view';
+import { formTeamsNow, placeStudent } from './teams.handlers';
+import { openPrediction, predictionForSlide } from '../predictions/prediction';
 import type { AppSocket, Services, SocketData } from './types';
 import { presentersOf } from './types';
 
@@ -33,8 +36,11 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
     leaveCurrentRoom(services, socket);
     await socket.join(role === 'presenter' ? [code, presentersOf(code)] : code);
     Object.assign(socket.data, { code, role } satisfies Partial<SocketData>);
-    if (role === 'student') services.audience.join(code);
-    return { role, snapshot: await snapshotFor(services, room, socket) };
+    if (role === 'student') {
+      services.audience.join(code);
+      await services.inRoom(code, async () => placeStudent(services, await openRoom(services, code), socket));
+    } else if (room.activePredictionId) services.boards.changed(code, room.activePredictionId);
+    return { role, snapshot: await snapshotFor(services, await openRoom(services, code), socket) };
   });
 
   handle(socket, limits, 'room:snapshot', RoomSnapshotRequest, 'member', async (_input, { code }) => snapshotFor(services, await openRoom(services, code), socket));
@@ -46,16 +52,27 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
       if (!deck) throw new Refusal('NOT_FOUND', `deck "${room.deckId}" is not installed`);
       const moved = moveSlide(room, deck, position);
       if (!moved.changed) return { version: room.version };
-      // Arriving on a poll's slide puts its poll on screen (opened on the first visit); leaving takes it off.
+      // Arriving on a poll's or prediction's slide puts it on screen (opened on the first visit); leaving takes it off.
       const activePollId = pollForSlide(deck, moved.room.slide);
       const pollChanged = activePollId !== room.activePollId;
       if (activePollId && pollChanged && !(await services.store.getPoll(code, activePollId))) {
         await services.store.savePoll(pollFromDeck(code, findDeckPoll(deck, activePollId)!, services.now()));
       }
-      const next = { ...moved.room, activePollId, version: moved.room.version + (pollChanged ? 1 : 0) };
+      const activePredictionId = predictionForSlide(deck, moved.room.slide);
+      const predictionChanged = activePredictionId !== room.activePredictionId;
+      if (activePredictionId && predictionChanged && !(await services.store.getPrediction(code, activePredictionId))) {
+        await services.store.savePrediction(openPrediction(code, activePredictionId));
+      }
+      // Each broadcast carries its own version: slide, then poll, then prediction.
+      const pollVersion = moved.room.version + (pollChanged ? 1 : 0);
+      const next = { ...moved.room, activePollId, activePredictionId, version: pollVersion + (predictionChanged ? 1 : 0) };
       await services.store.saveRoomState(next);
       services.io.to(code).emit('room:state', { version: moved.room.version, slide: next.slide });
-      if (pollChanged) await announcePoll(services, next);
+      if (pollChanged) await announcePoll(services, next, pollVersion);
+      if (predictionChanged) await announcePrediction(services, next, next.version);
+      // The first prediction of the lecture splits the room into teams.
+      if (activePredictionId && !room.teams.formed) await formTeamsNow(services, code);
+      if (activePredictionId) services.boards.changed(code, activePredictionId);
       return { version: next.version };
     }),
   );

@@ -6,12 +6,17 @@ import type { Store } from '../store/store';
 import type { Participants } from '../http/participant';
 import type { Tallies } from '../polls/tallies';
 import type { Audience } from './audience';
+import type { AnswerKeyRunner } from '../python/answer-key';
+import type { SheetEngine } from '../sheets/engine';
+import type { Boards } from './prediction-view';
 
 export type SocketData = {
   code?: string;
   role?: Role;
   /** From the signed cookie: who a vote counts for. */
   participantId?: string;
+  /** The sheets this socket syncs, by socket.io room, with its Yjs client once it shows presence. */
+  sheets?: Map<string, { code: string; predictionId: string; teamId: string; clientId?: number }>;
   /** Token bucket for flood control. */
   tokens: number;
   refilledAt: number;
@@ -27,6 +32,12 @@ export type Services = {
   decks: ReadonlyMap<string, Deck>;
   audience: Audience;
   tallies: Tallies;
+  /** Team sheets' Yjs docs, in a worker under a watchdog. */
+  sheets: SheetEngine;
+  /** The presenters' class view of a prediction, coalesced. */
+  boards: Boards;
+  /** Pyodide, started on first use: grades answers and runs the presenter's what-ifs. */
+  python: () => Promise<AnswerKeyRunner>;
   participants: Participants;
   limits: Limits;
   publicUrl: Config['publicUrl'];

@@ -1,6 +1,8 @@
 import type { RoomSnapshot, SlidePosition } from '../protocol';
 import type { Deck } from '../decks/types';
 import { Refusal } from '../errors';
+import { NO_TEAMS } from '../predictions/teams';
+import type { TeamsConfig } from '../predictions/teams';
 
 export type Room = {
   code: string;
@@ -12,12 +14,15 @@ export type Room = {
   slide: SlidePosition;
   /** The poll phones show: the current slide's, or one opened on the spot. */
   activePollId: string | null;
+  /** The prediction phones show: the current slide's predict block. */
+  activePredictionId: string | null;
+  teams: TeamsConfig;
 };
 
 export const FIRST_SLIDE: SlidePosition = { h: 0, v: 0, f: -1 };
 
 export function newRoom(code: string, deckId: string, presenterSecretHash: string, now: number): Room {
-  return { code, deckId, presenterSecretHashes: [presenterSecretHash], createdAt: now, version: 0, slide: FIRST_SLIDE, activePollId: null };
+  return { code, deckId, presenterSecretHashes: [presenterSecretHash], createdAt: now, version: 0, slide: FIRST_SLIDE, activePollId: null, activePredictionId: null, teams: NO_TEAMS };
 }
 
 export function isExpired(room: Room, now: number, ttlMs: number): boolean {
@@ -49,6 +54,8 @@ export function findDeckPoll(deck: Deck, pollId: string) {
   return deck.stacks.flat().find((s) => s.poll?.id === pollId)?.poll;
 }
 
-export function roomSnapshot(room: Room, audience: number, poll: RoomSnapshot['poll'] = null, myVote: RoomSnapshot['myVote'] = null): RoomSnapshot {
-  return { code: room.code, deckId: room.deckId, version: room.version, slide: room.slide, audience, startedAt: room.createdAt, poll, myVote };
+type SnapshotParts = Partial<Pick<RoomSnapshot, 'poll' | 'myVote' | 'prediction' | 'team'>>;
+
+export function roomSnapshot(room: Room, audience: number, parts: SnapshotParts = {}): RoomSnapshot {
+  return { code: room.code, deckId: room.deckId, version: room.version, slide: room.slide, audience, startedAt: room.createdAt, poll: null, myVote: null, prediction: null, team: null, ...parts };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Poll } from '../polls/poll';
 import type { Room } from '../rooms/room';
 import type { Store } from './store';
+import { predictionVerbs } from './sqlite-predictions';
 
 /** Schema changes are appended, never edited: `user_version` says how many have run. */
 const MIGRATIONS = [
@@ -45,9 +46,61 @@ const MIGRATIONS = [
      PRIMARY KEY (room_code, poll_id, round, participant_id),
      FOREIGN KEY (room_code, poll_id) REFERENCES polls(room_code, poll_id)
    );`,
+  `ALTER TABLE rooms ADD COLUMN active_prediction_id TEXT;
+   ALTER TABLE rooms ADD COLUMN teams_mode TEXT NOT NULL DEFAULT 'auto';
+   ALTER TABLE rooms ADD COLUMN teams_tables INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE rooms ADD COLUMN teams_formed INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE participants (
+     room_code TEXT NOT NULL REFERENCES rooms(code),
+     participant_id TEXT NOT NULL,
+     name TEXT,
+     team_id TEXT,
+     joined_at INTEGER NOT NULL,
+     PRIMARY KEY (room_code, participant_id)
+   );
+   CREATE TABLE predictions (
+     room_code TEXT NOT NULL REFERENCES rooms(code),
+     prediction_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     revealed INTEGER NOT NULL,
+     PRIMARY KEY (room_code, prediction_id)
+   );
+   CREATE TABLE sheets (
+     room_code TEXT NOT NULL,
+     prediction_id TEXT NOT NULL,
+     team_id TEXT NOT NULL,
+     version INTEGER NOT NULL,
+     state BLOB NOT NULL,
+     rows TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (room_code, prediction_id, team_id),
+     FOREIGN KEY (room_code, prediction_id) REFERENCES predictions(room_code, prediction_id)
+   );
+   CREATE TABLE grades (
+     room_code TEXT NOT NULL,
+     prediction_id TEXT NOT NULL,
+     team_id TEXT NOT NULL,
+     step INTEGER NOT NULL,
+     verdict TEXT NOT NULL,
+     label TEXT NOT NULL,
+     PRIMARY KEY (room_code, prediction_id, team_id, step)
+   );`,
 ];
 
-type RoomRow = { code: string; deck_id: string; created_at: number; version: number; slide_h: number; slide_v: number; slide_f: number; active_poll_id: string | null };
+type RoomRow = {
+  code: string;
+  deck_id: string;
+  created_at: number;
+  version: number;
+  slide_h: number;
+  slide_v: number;
+  slide_f: number;
+  active_poll_id: string | null;
+  active_prediction_id: string | null;
+  teams_mode: 'auto' | 'tables';
+  teams_tables: number;
+  teams_formed: number;
+};
 type PollRow = { room_code: string; poll_id: string; definition: string; round: number; status: 'open' | 'closed'; revealed: number; created_at: number };
 type BallotRow = { room_code: string; poll_id: string; round: number; participant_id: string; choice: string; at: number };
 
@@ -81,7 +134,7 @@ export function openSqliteStore(dataDir: string): Store {
     insertSecret: db.prepare('INSERT OR IGNORE INTO presenter_secrets (room_code, secret_hash) VALUES (?, ?)'),
     room: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE code = ?'),
     secrets: db.prepare<[string], { secret_hash: string }>('SELECT secret_hash FROM presenter_secrets WHERE room_code = ?'),
-    roomState: db.prepare('UPDATE rooms SET version = ?, slide_h = ?, slide_v = ?, slide_f = ?, active_poll_id = ? WHERE code = ?'),
+    roomState: db.prepare('UPDATE rooms SET version = ?, slide_h = ?, slide_v = ?, slide_f = ?, active_poll_id = ?, active_prediction_id = ? WHERE code = ?'),
     upsertPoll: db.prepare(
       `INSERT INTO polls (room_code, poll_id, definition, round, status, revealed, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (room_code, poll_id) DO UPDATE SET round = excluded.round, status = excluded.status, revealed = excluded.revealed`,
@@ -112,6 +165,7 @@ export function openSqliteStore(dataDir: string): Store {
   const pollKey = (code: string, pollId: string) => `${code}\0${pollId}`;
 
   return {
+    ...predictionVerbs(db),
     async createRoom(room) {
       return createRoom(room);
     },
@@ -125,11 +179,13 @@ export function openSqliteStore(dataDir: string): Store {
         version: row.version,
         slide: { h: row.slide_h, v: row.slide_v, f: row.slide_f },
         activePollId: row.active_poll_id,
+        activePredictionId: row.active_prediction_id,
+        teams: { mode: row.teams_mode, tables: row.teams_tables, formed: row.teams_formed === 1 },
         presenterSecretHashes: q.secrets.all(code).map((r) => r.secret_hash),
       };
     },
-    async saveRoomState({ code, version, slide, activePollId }) {
-      q.roomState.run(version, slide.h, slide.v, slide.f, activePollId, code);
+    async saveRoomState({ code, version, slide, activePollId, activePredictionId }) {
+      q.roomState.run(version, slide.h, slide.v, slide.f, activePollId, activePredictionId, code);
     },
     async addPresenterSecret(code, secretHash) {
       q.insertSecret.run(code, secretHash);

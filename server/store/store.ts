@@ -1,5 +1,7 @@
 import type { Ballot, Poll } from '../polls/poll';
 import type { Room } from '../rooms/room';
+import type { Participant, TeamsConfig } from '../predictions/teams';
+import type { Grade, RoomPrediction, Sheet } from '../predictions/sheet';
 
 /**
  * Everything the server must not lose. Handlers keep no state of their own that this does not
@@ -9,8 +11,8 @@ export interface Store {
   /** Returns false when the code is taken, so the caller can draw another. */
   createRoom(room: Room): Promise<boolean>;
   getRoom(code: string): Promise<Room | undefined>;
-  /** Saves what a broadcast announces: the version, the slide and the poll on screen. */
-  saveRoomState(room: Pick<Room, 'code' | 'version' | 'slide' | 'activePollId'>): Promise<void>;
+  /** Saves what a broadcast announces: the version, the slide, the poll and prediction on screen. */
+  saveRoomState(room: Pick<Room, 'code' | 'version' | 'slide' | 'activePollId' | 'activePredictionId'>): Promise<void>;
   addPresenterSecret(code: string, secretHash: string): Promise<void>;
   savePairToken(code: string, tokenHash: string, expiresAt: number): Promise<void>;
   /** Consumes a pairing token: true once, for an unexpired token of that room. */
@@ -22,5 +24,24 @@ export interface Store {
   saveBallot(ballot: Ballot): Promise<void>;
   listBallots(code: string, pollId: string): Promise<Ballot[]>;
   deleteBallots(code: string, pollId: string): Promise<void>;
+  /** Records a student the first time they join; returns them as stored (name, team, join order). */
+  addParticipant(code: string, participantId: string, joinedAt: number): Promise<Participant>;
+  getParticipant(code: string, participantId: string): Promise<Participant | undefined>;
+  renameParticipant(code: string, participantId: string, name: string): Promise<void>;
+  /** Everyone who ever joined, in join order. */
+  listParticipants(code: string): Promise<Participant[]>;
+  /** Replaces the room's team setup and every membership in one transaction. */
+  setTeams(code: string, config: TeamsConfig, teams: ReadonlyMap<string, string>): Promise<void>;
+  /** Puts one participant in a team (null: none); returns false if they never joined. */
+  assignTeam(code: string, participantId: string, teamId: string | null): Promise<boolean>;
+  getPrediction(code: string, predictionId: string): Promise<RoomPrediction | undefined>;
+  savePrediction(prediction: RoomPrediction): Promise<void>;
+  getSheet(code: string, predictionId: string, teamId: string): Promise<Sheet | undefined>;
+  /** Compare-and-set: saves only if the stored version is `sheet.version - 1` (0: none yet). */
+  saveSheet(sheet: Sheet): Promise<boolean>;
+  listSheets(code: string, predictionId: string): Promise<Sheet[]>;
+  /** Stores one revealed step's verdicts, replacing any earlier grading of that step. */
+  saveGrades(code: string, grades: Grade[]): Promise<void>;
+  listGrades(code: string): Promise<Grade[]>;
   close(): Promise<void>;
 }

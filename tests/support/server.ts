@@ -12,13 +12,16 @@ import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../serv
 import { openSqliteStore } from '../../server/store/sqlite';
 
 export const FIXTURE_DECKS = joinPath(import.meta.dirname, '../fixtures/decks');
+/** A deck with a prediction; its answer key is executed once and cached across test runs. */
+export const PREDICT_DECKS = joinPath(import.meta.dirname, '../fixtures/predict-decks');
+const SHARED_CACHE = joinPath(import.meta.dirname, '../../node_modules/.cache/yieldroom-tests');
 export type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export const tempDataDir = () => mkdtempSync(joinPath(tmpdir(), 'yieldroom-'));
 
 /** A real server on port 0 over a real SQLite file in `dataDir`. */
-export async function startServer(dataDir: string, options: Partial<ServerOptions> = {}): Promise<RunningServer> {
-  const decks = await buildDecks(FIXTURE_DECKS, { cacheDir: joinPath(dataDir, 'cache') });
+export async function startServer(dataDir: string, options: Partial<ServerOptions> = {}, decksDir = FIXTURE_DECKS): Promise<RunningServer> {
+  const decks = await buildDecks(decksDir, { cacheDir: decksDir === FIXTURE_DECKS ? joinPath(dataDir, 'cache') : SHARED_CACHE });
   return createServer({ store: openSqliteStore(dataDir), decks, host: '127.0.0.1', participantSecret: loadParticipantSecret(dataDir), ...options });
 }
 

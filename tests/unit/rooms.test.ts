@@ -31,7 +31,7 @@ describe('moveSlide', () => {
   });
 
   it('snapshots what a late joiner needs', () => {
-    expect(roomSnapshot(room, 7)).toEqual({ code: 'ABCDEF', deckId: 'd', version: 0, slide: FIRST_SLIDE, audience: 7, startedAt: 0, poll: null, myVote: null });
+    expect(roomSnapshot(room, 7)).toEqual({ code: 'ABCDEF', deckId: 'd', version: 0, slide: FIRST_SLIDE, audience: 7, startedAt: 0, poll: null, myVote: null, prediction: null, team: null });
   });
 
   it('expires a room after its time to live', () => {

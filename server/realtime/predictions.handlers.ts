@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { PredictAction, PredictPoll, PredictWhatIf } from '../protocol';
+import type { PredictionState, StepRecord } from '../protocol';
+import { Refusal } from '../errors';
+import { outcomeLabel } from '../predictions/outcome';
+import { findDeckPrediction, lockPrediction, predictionState, revealStep, unlockPrediction } from '../predictions/prediction';
+import type { RoomPrediction } from '../predictions/sheet';
+import type { Poll } from '../polls/poll';
+import { handle } from './handler';
+import { openRoom } from './open-room';
+import { savePollAndShow } from './poll-view';
+import { announcePrediction, predictionBoard } from './prediction-view';
+import type { AppSocket, Services } from './types';
+
+/** A stable order for a poll's options, so the answer is not always A. */
+const shuffled = (labels: string[]) => [...labels].sort((a, b) => createHash('sha256').update(a).digest('hex').localeCompare(createHash('sha256').update(b).digest('hex')));
+
+export function registerPredictionHandlers(services: Services, socket: AppSocket) {
+  const { limits, store } = services;
+
+  async function load(code: string, predictionId: string) {
+    const room = await openRoom(services, code);
+    const deck = services.decks.get(room.deckId)!;
+    const prediction = findDeckPrediction(deck, predictionId);
+    const key = deck.answerKeys[predictionId];
+    if (!prediction || !key) throw new Refusal('NOT_FOUND', 'There is no such prediction in this deck.');
+    const stored = await store.getPrediction(code, predictionId);
+    if (!stored) throw new Refusal('NOT_FOUND', 'That prediction has not been opened yet.');
+    return { room, prediction, key, stored };
+  }
+
+  /** Saves the prediction; if it is on screen, bumps the room's version and tells everyone. */
+  async function save(code: string, next: RoomPrediction, key: StepRecord[]): Promise<PredictionState> {
+    await store.savePrediction(next);
+    const room = await openRoom(services, code);
+    if (room.activePredictionId === next.predictionId) {
+      const bumped = { ...room, version: room.version + 1 };
+      await store.saveRoomState(bumped);
+      await announcePrediction(services, bumped, bumped.version);
+    }
+    services.boards.changed(code, next.predictionId);
+    return predictionState(next, key, await store.listGrades(code));
+  }
+
+  const transitions = { 'predict:lock': lockPrediction, 'predict:unlock': unlockPrediction } as const;
+  for (const [event, transition] of Object.entries(transitions) as [keyof typeof transitions, (p: RoomPrediction) => RoomPrediction][]) {
+    handle(socket, limits, event, PredictAction, 'presenter', ({ predictionId }, { code }) =>
+      services.inRoom(code, async () => {
+        const { stored, key } = await load(code, predictionId);
+        return save(code, transition(stored), key);
+      }),
+    );
+  }
+
+  // Locks the sheets, shows the next step's executed outcome, and fixes every team's verdict on it.
+  handle(socket, limits, 'predict:reveal', PredictAction, 'presenter', ({ predictionId }, { code }) =>
+    services.inRoom(code, async () => {
+      const { prediction, key, stored } = await load(code, predictionId);
+      const next = revealStep(stored, key.length);
+      const step = next.revealed - 1;
+      if (prediction.graded.includes(step)) {
+        const [sheets, participants] = await Promise.all([store.listSheets(code, predictionId), store.listParticipants(code)]);
+        const teamIds = [...new Set([...participants.flatMap((p) => (p.teamId ? [p.teamId] : [])), ...sheets.map((s) => s.teamId)])];
+        const rows = teamIds.map((t) => sheets.find((s) => s.teamId === t)?.rows[step] ?? { kind: '' as const, value: '', prints: '' });
+        const [graded] = await (await services.python()).grade([{ outcome: key[step]!.outcome, printed: key[step]!.printed, prints: prediction.prints, rows }]);
+        await store.saveGrades(code, teamIds.map((teamId, i) => ({ predictionId, teamId, step, verdict: graded!.rows[i]!.verdict, label: graded!.rows[i]!.label })));
+      }
+      return save(code, next, key);
+    }),
+  );
+
+  handle(socket, limits, 'predict:board', PredictAction, 'presenter', async ({ predictionId }, { code }) => {
+    const { room } = await load(code, predictionId);
+    return predictionBoard(services, room, predictionId);
+  });
+
+  // Any step as a one-tap poll for individuals: the authored distractors beside the executed
+  // answer, or free entry counted by Python's reading of each answer.
+  handle(socket, limits, 'predict:poll', PredictPoll, 'presenter', ({ predictionId, step }, { code }) =>
+    services.inRoom(code, async () => {
+      const { prediction, key } = await load(code, predictionId);
+      const record = key[step];
+      if (!record || record.outcome.kind === 'timeout') throw new Refusal('INVALID_PAYLOAD', `step ${step + 1} cannot be polled`);
+      const id = `${predictionId}-${step + 1}`;
+      const existing = await store.getPoll(code, id);
+      if (existing) return savePollAndShow(services, code, existing, true);
+      const answer = outcomeLabel(record.outcome);
+      const distractors = prediction.distractors[step] ?? [];
+      const options = distractors.length > 0 ? shuffled([answer, ...distractors]) : [];
+      const question = `After \`${prediction.setup}\`${step > 0 ? ` and ${prediction.steps.slice(0, step).join(', ')}` : ''}: what does ${record.call} give?`;
+      const poll: Poll = {
+        roomCode: code,
+        id,
+        question: question.slice(0, 300),
+        kind: options.length > 0 ? 'single' : 'text',
+        options,
+        correct: options.length > 0 ? [options.indexOf(answer)] : (await (await services.python()).freeLabels([answer]))[0]!,
+        revote: true,
+        round: 1,
+        status: 'open',
+        revealed: false,
+        createdAt: services.now(),
+      };
+      return savePollAndShow(services, code, poll, true);
+    }),
+  );
+
+  // The presenter's "what if": other arguments or more steps, run in the answer key's sandboxed,
+  // time-limited interpreter. Arguments must be literals, so nothing else runs.
+  handle(socket, limits, 'predict:whatif', PredictWhatIf, 'presenter', async ({ predictionId, steps }, { code }) => {
+    const { prediction } = await load(code, predictionId);
+    const python = await services.python();
+    const problems = await python.checkCalls(steps, prediction.target);
+    const bad = problems.findIndex((p) => p !== null);
+    if (bad >= 0) throw new Refusal('INVALID_PAYLOAD', `step ${bad + 1} (${steps[bad]}): ${problems[bad]}`);
+    return python.run({ ...prediction, steps }, prediction.source);
+  });
+}

@@ -1,0 +1,91 @@
+import { SheetAwareness, SheetSync } from '../protocol';
+import type { SheetSyncResult } from '../protocol';
+import { Refusal } from '../errors';
+import { findDeckPrediction } from '../predictions/prediction';
+import { memberView } from '../predictions/teams';
+import type { SheetRef } from '../sheets/engine';
+import { handle } from './handler';
+import { openRoom } from './open-room';
+import { sheetRoom } from './prediction-view';
+import type { AppSocket, Services } from './types';
+
+/** A y-protocols sync message starts with its subtype: 0 (step 1: a read), 1 or 2 (step 2 or update: a write). */
+function syncKind(message: Uint8Array): 'read' | 'write' | undefined {
+  return message[0] === 0 ? 'read' : message[0] === 1 || message[0] === 2 ? 'write' : undefined;
+}
+
+export function registerSheetHandlers(services: Services, socket: AppSocket) {
+  const { limits, store } = services;
+  const sheets = (socket.data.sheets ??= new Map());
+
+  /** A refused update may be crafted: the sender is cut off once it has its answer. */
+  const refuseAndDisconnect = (reason: string): never => {
+    setImmediate(() => socket.disconnect(true));
+    throw new Refusal('UPDATE_REFUSED', `That edit was refused: ${reason}.`);
+  };
+
+  /** The sheet a message is for: a student's own team's; any team's for a presenter, who must name it. */
+  async function sheetFor(code: string, predictionId: string, teamId: string | undefined): Promise<SheetRef> {
+    const room = await openRoom(services, code);
+    const prediction = findDeckPrediction(services.decks.get(room.deckId)!, predictionId);
+    if (!prediction || !(await store.getPrediction(code, predictionId))) throw new Refusal('NOT_FOUND', 'That prediction is not open in this room.');
+    const steps = prediction.steps.length;
+    if (socket.data.role === 'presenter') {
+      if (!teamId) throw new Refusal('INVALID_PAYLOAD', 'teamId: name the team whose sheet to read');
+      return { code, predictionId, teamId, steps };
+    }
+    const me = socket.data.participantId ? await store.getParticipant(code, socket.data.participantId) : undefined;
+    if (!me?.teamId) throw new Refusal('NO_TEAM');
+    if (teamId !== undefined && teamId !== me.teamId) throw new Refusal('WRONG_TEAM');
+    return { code, predictionId, teamId: me.teamId, steps };
+  }
+
+  handle(socket, limits, 'sheet:sync', SheetSync, 'member', async (input, session): Promise<SheetSyncResult> => {
+    const kind = syncKind(input.message);
+    if (!kind) throw new Refusal('INVALID_PAYLOAD', 'message: not a y-protocols sync message');
+    if (kind === 'write' && session.role !== 'student') throw new Refusal('FORBIDDEN', 'Presenters read the sheets; teams write them.');
+    const ref = await sheetFor(session.code, input.predictionId, input.teamId);
+    const room = sheetRoom(ref.code, ref.predictionId, ref.teamId);
+    if (kind === 'read') {
+      const reply = await services.sheets.read(ref, input.message);
+      if (reply.refused) return refuseAndDisconnect(reply.refused);
+      await socket.join(room);
+      if (!sheets.has(room)) sheets.set(room, { code: ref.code, predictionId: ref.predictionId, teamId: ref.teamId });
+      return { messages: reply.messages!, awareness: reply.awareness ?? null };
+    }
+    // In the room's queue, so no write lands after the lock it raced with.
+    return services.inRoom(ref.code, async () => {
+      const [current, prediction] = await Promise.all([openRoom(services, ref.code), store.getPrediction(ref.code, ref.predictionId)]);
+      if (prediction?.status !== 'open' || current.activePredictionId !== ref.predictionId) throw new Refusal('SHEET_LOCKED');
+      const result = await services.sheets.write(ref, input.message, session.participantId!, services.now());
+      if (!result.ok) return refuseAndDisconnect(result.reason);
+      if (result.relay) {
+        socket.to(room).emit('sheet:sync', { predictionId: ref.predictionId, teamId: ref.teamId, message: result.relay });
+        services.boards.changed(ref.code, ref.predictionId);
+      }
+      return { messages: [], awareness: null };
+    });
+  });
+
+  handle(socket, limits, 'sheet:awareness', SheetAwareness, 'member', async (input, session) => {
+    if (session.role !== 'student') throw new Refusal('FORBIDDEN', 'Only students show where they are editing.');
+    const ref = await sheetFor(session.code, input.predictionId, undefined);
+    const me = await store.getParticipant(session.code, session.participantId!);
+    const { name, color } = memberView(me!);
+    const reply = await services.sheets.awareness(ref, input.message, session.participantId!, { name, color });
+    if (reply.refused) return refuseAndDisconnect(reply.refused);
+    const room = sheetRoom(ref.code, ref.predictionId, ref.teamId);
+    sheets.set(room, { code: ref.code, predictionId: ref.predictionId, teamId: ref.teamId, clientId: reply.clientId });
+    socket.to(room).emit('sheet:awareness', { predictionId: ref.predictionId, teamId: ref.teamId, message: reply.relay! });
+    return {};
+  });
+
+  socket.on('disconnect', () => {
+    for (const [room, sheet] of sheets) {
+      if (sheet.clientId === undefined) continue;
+      void services.sheets.leave({ code: sheet.code, predictionId: sheet.predictionId, teamId: sheet.teamId, steps: 0 }, sheet.clientId).then((reply) => {
+        if (reply.relay) services.io.to(room).emit('sheet:awareness', { predictionId: sheet.predictionId, teamId: sheet.teamId, message: reply.relay });
+      });
+    }
+  });
+}

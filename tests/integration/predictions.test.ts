@@ -1,0 +1,310 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import type { RunningServer } from '../../server/app';
+import type { MyTeam, PollState, PredictionBoard, PredictionState, RoomSnapshot, StepRecord } from '../../server/protocol';
+import { ERROR_CODES } from '../../server/protocol';
+import type { Client } from '../support/server';
+import { PREDICT_DECKS, connectClient, createRoom, join, nextEvent, request, startServer, student, tempDataDir } from '../support/server';
+import { SheetClient } from '../support/sheet-client';
+import { CRAFTED_UPDATES } from '../fixtures/crafted-updates';
+
+const PREDICT_SLIDE = { h: 1, v: 0, f: -1 };
+let dataDir: string;
+let server: RunningServer;
+const sockets: Client[] = [];
+
+const start = async () => (server = await startServer(dataDir, {}, PREDICT_DECKS));
+beforeEach(async () => {
+  dataDir = tempDataDir();
+  await start();
+});
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.disconnect();
+  await server.close();
+});
+
+async function presenterOf(room: { code: string; presenterSecret: string }) {
+  const presenter = await connectClient(server);
+  sockets.push(presenter);
+  await join(presenter, room.code, room.presenterSecret);
+  return presenter;
+}
+
+async function phone(code: string, cookie?: string) {
+  const s = await student(server, code, cookie);
+  sockets.push(s.socket);
+  return s;
+}
+
+const snapshot = async (socket: Client) => {
+  const res = await request<RoomSnapshot>(socket, 'room:snapshot', {});
+  if (!res.ok) throw new Error(res.error.code);
+  return res.data;
+};
+
+/** A room with `n` phones joined, and the presenter on the prediction slide (which forms teams). */
+async function predictionRoom(n: number) {
+  const room = await createRoom(server, 'team');
+  const presenter = await presenterOf(room);
+  const phones = [];
+  for (let i = 0; i < n; i++) phones.push(await phone(room.code));
+  await request(presenter, 'slide:set', PREDICT_SLIDE);
+  const snap = await snapshot(presenter);
+  const predictionId = snap.prediction!.id;
+  const teams = await Promise.all(phones.map(async (p) => (await snapshot(p.socket)).team!));
+  return { ...room, presenter, phones, predictionId, teams };
+}
+
+async function openSheet(socket: Client, predictionId: string) {
+  const sheet = new SheetClient(predictionId);
+  const res = await sheet.open(socket);
+  if (!res.ok) throw new Error(res.error.code);
+  await Promise.all(sheet.acks);
+  return sheet;
+}
+
+const rawUpdate = (update: Uint8Array) => {
+  const e = encoding.createEncoder();
+  syncProtocol.writeUpdate(e, update);
+  return encoding.toUint8Array(e);
+};
+
+describe('teams', () => {
+  it('splits the room into teams of 3–5 by join order on the first prediction, keeps them across a reload and a restart, and puts a late joiner in the smallest team', async () => {
+    const { code, phones, teams } = await predictionRoom(7);
+    expect(teams.map((t) => t.team!.id)).toEqual(['team-1', 'team-1', 'team-1', 'team-1', 'team-2', 'team-2', 'team-2']);
+    expect(teams[0]!.team!.members.map((m) => m.name)).toEqual(teams.slice(0, 4).map((t) => t.me.name));
+    expect(teams[0]!.me.name).toMatch(/^\w+ \w+$/);
+    // Members never see each other's voter ids.
+    expect(JSON.stringify(teams)).not.toContain(phones[0]!.cookie.split('=')[1]!.split('.')[0]!);
+
+    const late = await phone(code);
+    expect((await snapshot(late.socket)).team!.team!.id).toBe('team-2');
+
+    phones[0]!.socket.disconnect();
+    const reloaded = await phone(code, phones[0]!.cookie);
+    expect((await snapshot(reloaded.socket)).team!.team!.id).toBe('team-1');
+
+    await server.close();
+    await start();
+    const back = await phone(code, phones[5]!.cookie);
+    expect((await snapshot(back.socket)).team!.team!.id).toBe('team-2');
+  });
+
+  it('lets students pick their table when the presenter sets tables, and shows teammates their chosen names', async () => {
+    const room = await createRoom(server, 'team');
+    const presenter = await presenterOf(room);
+    const [a, b] = [await phone(room.code), await phone(room.code)];
+    const reset = nextEvent(a.socket, 'team:reset');
+    expect(await request(presenter, 'teams:configure', { mode: 'tables', tables: 4 })).toEqual({ ok: true, data: { mode: 'tables', tables: 4 } });
+    expect(await reset).toEqual({ mode: 'tables', tables: 4 });
+    expect((await snapshot(a.socket)).team).toMatchObject({ mode: 'tables', tables: 4, team: null });
+    expect(await request(a.socket, 'team:pick', { table: 5 })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    await request(a.socket, 'team:pick', { table: 3 });
+    const seen = nextEvent(a.socket, 'team:state');
+    const picked = await request<MyTeam>(b.socket, 'team:pick', { table: 3 });
+    expect(picked.ok && picked.data.team!.name).toBe('Table 3');
+    expect((await seen).team.members).toHaveLength(2);
+    const renamed = nextEvent(a.socket, 'team:state');
+    expect(await request(b.socket, 'team:rename', { name: '  Ada <b>L</b> ' })).toMatchObject({ ok: true, data: { name: 'Ada <b>L</b>' } });
+    expect((await renamed).team.members.map((m) => m.name)).toContain('Ada <b>L</b>');
+    for (const bad of [{ name: '' }, { name: 'x'.repeat(25) }, { name: 'evil\u202Eeman' }, { name: 3 }]) {
+      expect(await request(b.socket, 'team:rename', bad)).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    }
+    expect(await request(presenter, 'team:pick', { table: 1 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await request(a.socket, 'teams:configure', { mode: 'auto' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+});
+
+describe('team sheets', () => {
+  it('converges two teammates after concurrent edits of the same row, and after one edits offline', async () => {
+    const { code, predictionId, phones } = await predictionRoom(4);
+    const [a, b] = [await openSheet(phones[0]!.socket, predictionId), await openSheet(phones[1]!.socket, predictionId)];
+    expect(a.rows().length).toBe(3);
+    a.type(0, 0, '2');
+    b.type(0, 0, 'None');
+    await Promise.all([...a.acks, ...b.acks]);
+    await expect.poll(() => a.value(0)).toBe(b.value(0));
+    expect(a.value(0)).toHaveLength(5);
+
+    b.goOffline();
+    phones[1]!.socket.disconnect();
+    b.type(1, 0, '1');
+    b.setKind(1, 'value');
+    a.type(2, 0, 'StopIteration');
+    await Promise.all(a.acks);
+    const back = await phone(code, phones[1]!.cookie);
+    await b.open(back.socket);
+    await Promise.all(b.acks);
+    await expect.poll(() => [a.value(1), a.value(2)]).toEqual(['1', 'StopIteration']);
+    expect(b.value(2)).toBe('StopIteration');
+    expect(a.rows().get(1).get('kind')).toBe('value');
+  });
+
+  it('refuses another team’s sheet, any write by a presenter and any write after the lock, changing nothing', async () => {
+    const { predictionId, phones, presenter, teams } = await predictionRoom(6);
+    expect(teams[0]!.team!.id).not.toBe(teams[5]!.team!.id);
+    const mine = await openSheet(phones[0]!.socket, predictionId);
+    mine.type(0, 0, '2');
+    await Promise.all(mine.acks);
+
+    const outsider = new SheetClient(predictionId);
+    expect(await outsider.open(phones[5]!.socket, 'team-1')).toMatchObject({ ok: false, error: { code: 'WRONG_TEAM' } });
+    // The presenter reads every team's sheet, and writes none.
+    const reader = new SheetClient(predictionId);
+    expect((await reader.open(presenter, 'team-1')).ok).toBe(true);
+    expect(reader.value(0)).toBe('2');
+    expect(await request(presenter, 'sheet:sync', { predictionId, teamId: 'team-1', message: rawUpdate(new Uint8Array([0, 0])) })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+    expect(await request(presenter, 'predict:lock', { predictionId })).toMatchObject({ ok: true, data: { status: 'locked' } });
+    mine.type(0, 1, '0');
+    const [locked] = await Promise.all(mine.acks.slice(-1));
+    expect(locked).toMatchObject({ ok: false, error: { code: 'SHEET_LOCKED' } });
+    const fresh = new SheetClient(predictionId);
+    await fresh.open(phones[1]!.socket);
+    expect(fresh.value(0)).toBe('2');
+    for (const code of ['WRONG_TEAM', 'SHEET_LOCKED', 'NO_TEAM', 'UPDATE_REFUSED'] as const) expect(ERROR_CODES).toContain(code);
+  });
+
+  it('refuses malformed sync messages with a named error and leaves the server up', async () => {
+    const { predictionId, phones } = await predictionRoom(3);
+    const socket = phones[0]!.socket;
+    const bad = [
+      {},
+      { predictionId },
+      { predictionId, message: 'text' },
+      { predictionId, message: new Uint8Array(0) },
+      { predictionId, message: new Uint8Array(16 * 1024 + 1) },
+      { predictionId: 'predict-zzz', message: new Uint8Array([0, 0]) },
+      { predictionId, message: new Uint8Array([7, 0, 0]) },
+    ];
+    for (const payload of bad) expect(await request(socket, 'sheet:sync', payload)).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    expect(await request(socket, 'sheet:sync', { predictionId: 'predict-0123456789', message: new Uint8Array([0, 0]) })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect((await snapshot(socket)).prediction!.id).toBe(predictionId);
+  });
+
+  it('takes the crafted updates of yjs #687 off the main loop: each refused (its sender cut off) or harmless, the loop never blocked, slides still fan out', async () => {
+    const { code, predictionId, phones, presenter } = await predictionRoom(3);
+    const honest = await openSheet(phones[1]!.socket, predictionId);
+    honest.type(0, 0, '2');
+    await Promise.all(honest.acks);
+    const bystander = phones[2]!.socket;
+    const lag = monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
+    const refused: string[] = [];
+    for (const [name, bytes] of Object.entries(CRAFTED_UPDATES)) {
+      const attacker = await phone(code, phones[0]!.cookie);
+      await openSheet(attacker.socket, predictionId);
+      const closed = new Promise((resolve) => attacker.socket.once('disconnect', resolve));
+      const res = await request(attacker.socket, 'sheet:sync', { predictionId, message: rawUpdate(bytes) });
+      if (res.ok) continue;
+      expect(res.error.code, name).toBe('UPDATE_REFUSED');
+      refused.push(name);
+      await closed;
+    }
+    expect(refused.length).toBeGreaterThanOrEqual(3);
+    const moved = nextEvent(bystander, 'room:state');
+    const sent = performance.now();
+    await request(presenter, 'slide:set', { h: 2, v: 0, f: -1 });
+    await moved;
+    expect(performance.now() - sent).toBeLessThan(1000);
+    lag.disable();
+    expect(lag.max / 1e6).toBeLessThan(100);
+    // The team's sheet is as the honest student left it.
+    await request(presenter, 'slide:set', PREDICT_SLIDE);
+    const sheet = await openSheet(phones[1]!.socket, predictionId);
+    expect([sheet.rows().length, sheet.value(0), sheet.value(1)]).toEqual([3, '2', '']);
+  });
+
+  it('replaces a sheet worker that runs past its watchdog and refuses that request, by name', async () => {
+    await server.close();
+    server = await startServer(dataDir, { limits: { sheetTimeoutMs: 1 } }, PREDICT_DECKS);
+    const { predictionId, phones } = await predictionRoom(3);
+    const sheet = new SheetClient(predictionId);
+    // With a 1 ms watchdog the worker cannot answer in time: each request is refused and the worker replaced.
+    expect(await sheet.open(phones[0]!.socket)).toMatchObject({ ok: false, error: { code: 'UPDATE_REFUSED', message: expect.stringContaining('took over 1 ms') } });
+    await server.close();
+    await start();
+    const { predictionId: again, phones: more } = await predictionRoom(3);
+    const fine = await openSheet(more[0]!.socket, again);
+    expect(fine.rows().length).toBe(3);
+  });
+
+  it('shows teammates who is on which row, named and coloured by the server, and refuses presence in someone else’s name', async () => {
+    const { predictionId, phones, teams } = await predictionRoom(4);
+    const [a, b] = [await openSheet(phones[0]!.socket, predictionId), await openSheet(phones[1]!.socket, predictionId)];
+    a.awareness.setLocalStateField('user', { name: 'Forged', color: '#000' });
+    expect(await a.showRow(2)).toEqual({ ok: true, data: {} });
+    await expect.poll(() => b.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { name: teams[0]!.me.name, color: teams[0]!.me.color }, row: 2 });
+    b.doc.clientID = a.doc.clientID;
+    expect(await b.showRow(1)).toMatchObject({ ok: false, error: { code: 'UPDATE_REFUSED' } });
+  });
+});
+
+describe('revealing a prediction', () => {
+  it('locks the sheets and reveals step by step with the executed outcome; each team is graded by Python’s equality', async () => {
+    const { predictionId, phones, presenter } = await predictionRoom(6);
+    const [team1, team2] = [await openSheet(phones[0]!.socket, predictionId), await openSheet(phones[5]!.socket, predictionId)];
+    team1.type(0, 0, '2.0');
+    team1.type(0, 0, '');
+    team2.type(0, 0, '(2)');
+    team1.setKind(1, 'stop');
+    await Promise.all([...team1.acks, ...team2.acks]);
+    // Both prints: the step prints "start"; team 1 says so, team 2 does not.
+    (team1.rows().get(0).get('prints') as Y.Text).insert(0, 'start');
+    await Promise.all(team1.acks);
+
+    const states: PredictionState[] = [];
+    phones[1]!.socket.on('predict:state', (m) => states.push(m.prediction!));
+    const first = await request<PredictionState>(presenter, 'predict:reveal', { predictionId });
+    expect(first.ok && first.data).toMatchObject({ status: 'locked', revealed: [{ call: 'next(g)', outcome: { kind: 'value', repr: '2' }, printed: 'start\n', at: { line: 4 } }], grades: { 'team-1': ['right'], 'team-2': ['wrong'] } });
+    await expect.poll(() => states.length).toBe(1);
+    expect(states[0]!.grades['team-1']).toEqual(['right']);
+    const second = await request<PredictionState>(presenter, 'predict:reveal', { predictionId });
+    expect(second.ok && second.data.grades['team-1']).toEqual(['right', 'wrong']);
+    expect(second.ok && second.data.grades['team-2']).toEqual(['wrong', 'blank']);
+
+    const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
+    expect(board.ok && board.data.teams.map((t) => [t.id, t.right, t.graded])).toEqual([['team-1', 1, 2], ['team-2', 0, 2]]);
+    expect(board.ok && board.data.steps[0]!.answers.map((a) => [a.label, a.teams])).toEqual([['2', ['team-1', 'team-2']]]);
+    expect(await request(phones[0]!.socket, 'predict:reveal', { predictionId })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+});
+
+describe('prediction polls and what-ifs', () => {
+  it('polls a step with its authored distractors; the reveal marks the executed outcome correct', async () => {
+    const { predictionId, phones, presenter } = await predictionRoom(3);
+    const opened = await request<PollState>(presenter, 'predict:poll', { predictionId, step: 0 });
+    if (!opened.ok) throw new Error(opened.error.code);
+    expect([...opened.data.options].sort()).toEqual(['1', '2', 'None', 'StopIteration']);
+    const answer = opened.data.options.indexOf('2');
+    expect(opened.data.correct).toEqual([answer]);
+    for (const [i, p] of phones.entries()) expect((await request(p.socket, 'poll:vote', { pollId: opened.data.id, round: 1, choice: { option: i === 0 ? answer : (answer + 1) % 4 } })).ok).toBe(true);
+    const revealed = await request<PollState>(presenter, 'poll:reveal', { pollId: opened.data.id });
+    expect(revealed.ok && revealed.data.results![0]).toMatchObject({ kind: 'single', ballots: 3 });
+    expect(revealed.ok && (revealed.data.results![0] as { counts: number[] }).counts[answer]).toBe(1);
+  });
+
+  it('polls a step by free entry, grouping answers Python calls equal', async () => {
+    const { predictionId, phones, presenter } = await predictionRoom(3);
+    const opened = await request<PollState>(presenter, 'predict:poll', { predictionId, step: 1 });
+    if (!opened.ok) throw new Error(opened.error.code);
+    expect(opened.data).toMatchObject({ kind: 'text', correct: '1' });
+    for (const [i, text] of ['1.0', ' 1', 'StopIteration'].entries()) await request(phones[i]!.socket, 'poll:vote', { pollId: opened.data.id, round: 1, choice: { text } });
+    const revealed = await request<PollState>(presenter, 'poll:reveal', { pollId: opened.data.id });
+    expect(revealed.ok && revealed.data.results![0]).toMatchObject({ kind: 'text', words: [{ text: '1', count: 2 }, { text: 'StopIteration', count: 1 }] });
+  });
+
+  it('runs the presenter’s what-if in the sandboxed interpreter, with literal arguments only', async () => {
+    const { predictionId, phones, presenter } = await predictionRoom(3);
+    const res = await request<StepRecord[]>(presenter, 'predict:whatif', { predictionId, steps: ['next(g)', 'g.send(7)', 'g.throw(KeyError("k"))'] });
+    expect(res.ok && res.data.map((r) => r.outcome)).toEqual([{ kind: 'value', repr: '2' }, { kind: 'value', repr: '1' }, { kind: 'raise', type: 'KeyError', message: "'k'" }]);
+    for (const step of ['g.send(__import__("os").getpid())', 'g.throw(SystemExit.__subclasses__())', 'print(1)', 'next(h)']) {
+      expect(await request(presenter, 'predict:whatif', { predictionId, steps: [step] }), step).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    }
+    expect(await request(phones[0]!.socket, 'predict:whatif', { predictionId, steps: ['next(g)'] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+});
