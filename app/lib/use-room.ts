@@ -5,6 +5,7 @@ import type { Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../server/protocol/constants';
 import type { ProtocolError } from '../../server/protocol/constants';
 import type { ClientToServerEvents, MyVote, PollState, Role, RoomSnapshot, ServerToClientEvents, SlidePosition } from '../../server/protocol/events';
+import type { MyTeam, PredictionState } from '../../server/protocol/predictions';
 
 export type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnectionStatus = 'connecting' | 'live' | 'reconnecting' | 'failed';
@@ -19,6 +20,8 @@ export type RoomView = {
   startedAt?: number;
   poll: PollState | null;
   myVote: MyVote | null;
+  prediction: PredictionState | null;
+  team: MyTeam | null;
   socket?: RoomSocket;
 };
 
@@ -30,7 +33,7 @@ const sameBallotBox = (a: PollState | null, b: PollState | null) => a !== null &
  * broadcast — ask for a snapshot, then apply broadcasts whose version follows it.
  */
 export function useRoom(code: string, presenterSecret?: string | null): RoomView & { setMyVote: (vote: MyVote) => void } {
-  const [view, setView] = useState<RoomView>({ status: 'connecting', version: -1, audience: 0, poll: null, myVote: null });
+  const [view, setView] = useState<RoomView>({ status: 'connecting', version: -1, audience: 0, poll: null, myVote: null, prediction: null, team: null });
   const versionRef = useRef(-1);
 
   useEffect(() => {
@@ -66,6 +69,10 @@ export function useRoom(code: string, presenterSecret?: string | null): RoomView
     socket.on('poll:state', (msg) => inOrder(msg.version, (v) => ({ ...v, poll: msg.poll, myVote: sameBallotBox(v.poll, msg.poll) ? v.myVote : null })));
     socket.on('poll:tally', (msg) => setView((v) => (v.poll?.id === msg.pollId ? { ...v, audience: msg.audience, poll: { ...v.poll, results: msg.results } } : v)));
     socket.on('room:audience', (msg) => setView((v) => ({ ...v, audience: msg.audience })));
+    socket.on('predict:state', (msg) => inOrder(msg.version, (v) => ({ ...v, prediction: msg.prediction })));
+    socket.on('team:state', (msg) => setView((v) => (v.team ? { ...v, team: { ...v.team, team: msg.team } } : v)));
+    // Teams were formed or changed mode: the snapshot says where this phone now sits.
+    socket.on('team:reset', () => resync());
     // A phone waking from a locked screen may hold a socket that missed broadcasts.
     const onVisible = () => {
       if (document.visibilityState === 'visible' && socket.connected) resync();

@@ -2,18 +2,30 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Deck, Slide } from '../../../server/decks/types';
 import type { PairResult, PollState, SlidePosition } from '../../../server/protocol/events';
+import type { PredictionState } from '../../../server/protocol/predictions';
 import { useFragmentVisibility } from '../../lib/fragments';
 import { nextPosition, orderIndex, previousPosition, slideOrder } from '../../lib/positions';
 import type { ConnectionStatus, RoomSocket } from '../../lib/use-room';
 import { AnswerKey, PollAnswer } from './answer-key';
 import { AdHocPollForm, PollPanel } from './poll-panel';
 import { PresenterGate } from './presenter-gate';
+import { PredictionPanel } from './prediction-panel';
 
 export function SpeakerView({ code }: { code: string }) {
   return (
     <PresenterGate code={code}>
       {(deck, room) => (
-        <SpeakerPanel code={code} deck={deck} live={room.slide} audience={room.audience} poll={room.poll} status={room.status} startedAt={room.startedAt ?? Date.now()} socket={room.socket} />
+        <SpeakerPanel
+          code={code}
+          deck={deck}
+          live={room.slide}
+          audience={room.audience}
+          poll={room.poll}
+          prediction={room.prediction}
+          status={room.status}
+          startedAt={room.startedAt ?? Date.now()}
+          socket={room.socket}
+        />
       )}
     </PresenterGate>
   );
@@ -39,9 +51,19 @@ function elapsed(since: number, now: number) {
 }
 
 /** Notes, the next slide, a timer and the audience; its buttons also make a phone a clicker. */
-type PanelProps = { code: string; deck: Deck; live: SlidePosition; audience: number; poll: PollState | null; status: ConnectionStatus; startedAt: number; socket?: RoomSocket };
+type PanelProps = {
+  code: string;
+  deck: Deck;
+  live: SlidePosition;
+  audience: number;
+  poll: PollState | null;
+  prediction: PredictionState | null;
+  status: ConnectionStatus;
+  startedAt: number;
+  socket?: RoomSocket;
+};
 
-function SpeakerPanel({ code, deck, live, audience, poll, status, startedAt, socket }: PanelProps) {
+function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, startedAt, socket }: PanelProps) {
   const [now, setNow] = useState(() => Date.now());
   const [pairing, setPairing] = useState<PairResult | undefined>();
   useEffect(() => {
@@ -57,6 +79,8 @@ function SpeakerPanel({ code, deck, live, audience, poll, status, startedAt, soc
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
+      // Typing a quick poll or a what-if must not move the class.
+      if (e.target instanceof HTMLElement && e.target.closest('input, textarea, select, button')) return;
       if (e.key === 'ArrowRight' || e.key === 'PageDown' || e.key === ' ') move(nextPosition(deck, live));
       if (e.key === 'ArrowLeft' || e.key === 'PageUp') move(previousPosition(deck, live));
     };
@@ -105,6 +129,7 @@ function SpeakerPanel({ code, deck, live, audience, poll, status, startedAt, soc
             <h2 className="text-xs tracking-wide text-slate-400 uppercase">Notes</h2>
             <div dangerouslySetInnerHTML={{ __html: current?.notes || '<p>No notes for this slide.</p>' }} />
           </section>
+          {current?.prediction && <PredictionPanel prediction={current.prediction} state={prediction?.id === current.prediction.id ? prediction : null} socket={socket} />}
           {current?.prediction && deck.answerKeys[current.prediction.id] && <AnswerKey records={deck.answerKeys[current.prediction.id]!} />}
           {current?.poll && <PollAnswer poll={current.poll} />}
           {poll && <PollPanel poll={poll} audience={audience} socket={socket} />}

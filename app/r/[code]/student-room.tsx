@@ -1,12 +1,33 @@
 'use client';
+import dynamic from 'next/dynamic';
 import { useEffect, useState } from 'react';
 import type { PublicDeck } from '../../../server/decks/types';
 import { getJson } from '../../lib/get-json';
 import type { Loaded } from '../../lib/get-json';
 import { useRoom } from '../../lib/use-room';
+import type { RoomSocket } from '../../lib/use-room';
 import { RoomProblem } from '../../room-problem';
 import { Ballot } from './ballot';
 import { PhoneDeck } from './phone-deck';
+
+// Yjs loads only on a prediction slide, so the page's first load stays small.
+const TeamSheet = dynamic(() => import('./team-sheet'), { ssr: false, loading: () => <p className="mx-4 text-slate-400">Opening your team’s sheet…</p> });
+
+/** In a room of tables, a student picks theirs before their team's sheet opens. */
+function TablePicker({ tables, socket }: { tables: number; socket?: RoomSocket }) {
+  return (
+    <section aria-label="Pick your table" className="mx-4 mb-4 flex flex-col gap-2 rounded-2xl bg-slate-800 p-4">
+      <h2 className="text-lg font-semibold">Which table are you at?</h2>
+      <div className="grid grid-cols-4 gap-2">
+        {Array.from({ length: tables }, (_, i) => (
+          <button key={i} onClick={() => socket?.emit('team:pick', { table: i + 1 }, () => undefined)} className="h-12 rounded-xl bg-slate-700 text-lg font-semibold">
+            {i + 1}
+          </button>
+        ))}
+      </div>
+    </section>
+  );
+}
 
 export function StudentRoom({ code }: { code: string }) {
   const [deck, setDeck] = useState<Loaded<PublicDeck> | undefined>();
@@ -21,9 +42,12 @@ export function StudentRoom({ code }: { code: string }) {
   if (!deck || !room.slide) {
     return <main className="flex min-h-dvh items-center justify-center text-lg text-slate-300">Joining {code}…</main>;
   }
+  const prediction = room.prediction && deck.data.stacks.flat().find((s) => s.prediction?.id === room.prediction!.id)?.prediction;
   return (
     <PhoneDeck code={code} deck={deck.data} live={room.slide} status={room.status}>
       {room.poll && <Ballot poll={room.poll} myVote={room.myVote} socket={room.socket} onVoted={room.setMyVote} />}
+      {prediction && room.team?.team && <TeamSheet socket={room.socket} online={room.status === 'live'} prediction={prediction} state={room.prediction!} team={room.team} />}
+      {prediction && room.team && !room.team.team && room.team.mode === 'tables' && <TablePicker tables={room.team.tables} socket={room.socket} />}
     </PhoneDeck>
   );
 }

@@ -1,0 +1,128 @@
+'use client';
+import { useEffect, useState } from 'react';
+import type { DeckPrediction } from '../../../server/decks/types';
+import type { PredictionBoard, PredictionState, StepRecord } from '../../../server/protocol/predictions';
+import { ERROR_MESSAGES } from '../../../server/protocol/constants';
+import { outcomeLabel } from '../../../server/predictions/outcome';
+import type { RoomSocket } from '../../lib/use-room';
+
+/**
+ * The speaker view's class view of a prediction: lock and reveal step by step, the spread of the
+ * teams' answers per step, who is still editing, a scoreboard, a step as a poll, and what-ifs.
+ */
+export function PredictionPanel({ prediction, state, socket }: { prediction: DeckPrediction; state: PredictionState | null; socket?: RoomSocket }) {
+  const [board, setBoard] = useState<PredictionBoard | undefined>();
+  const [error, setError] = useState<string | undefined>();
+  const [whatIf, setWhatIf] = useState(prediction.steps.join('\n'));
+  const [ran, setRan] = useState<StepRecord[] | undefined>();
+  const id = prediction.id;
+
+  useEffect(() => {
+    if (!socket) return;
+    const onBoard = (b: PredictionBoard) => b.predictionId === id && setBoard(b);
+    socket.on('predict:board', onBoard);
+    socket.emit('predict:board', { predictionId: id }, (res) => res.ok && setBoard(res.data));
+    return () => void socket.off('predict:board', onBoard);
+  }, [socket, id]);
+
+  const act = (event: 'predict:lock' | 'predict:unlock' | 'predict:reveal') =>
+    socket?.emit(event, { predictionId: id }, (res) => setError(res.ok ? undefined : res.error.message || ERROR_MESSAGES[res.error.code]));
+  const poll = (step: number) => socket?.emit('predict:poll', { predictionId: id, step }, (res) => setError(res.ok ? undefined : res.error.message));
+  const run = () =>
+    socket?.emit('predict:whatif', { predictionId: id, steps: whatIf.split('\n').map((s) => s.trim()).filter(Boolean) }, (res) => {
+      setError(res.ok ? undefined : res.error.message);
+      setRan(res.ok ? res.data : undefined);
+    });
+  const revealed = state?.revealed.length ?? 0;
+  const name = (teamId: string) => board?.teams.find((t) => t.id === teamId)?.name ?? teamId;
+
+  return (
+    <section data-testid="prediction-panel" className="flex flex-col gap-3 rounded-lg bg-violet-950/60 p-4">
+      <h2 className="text-xs tracking-wide text-violet-300 uppercase">Team predictions · {state?.status === 'locked' ? 'locked' : 'open for editing'}</h2>
+      <div className="flex flex-wrap gap-2">
+        {state?.status !== 'locked' && (
+          <button onClick={() => act('predict:lock')} className="rounded-md bg-slate-700 px-3 py-1.5">
+            Lock sheets
+          </button>
+        )}
+        {state?.status === 'locked' && revealed === 0 && (
+          <button onClick={() => act('predict:unlock')} className="rounded-md bg-slate-700 px-3 py-1.5">
+            Reopen sheets
+          </button>
+        )}
+        <button disabled={revealed >= prediction.steps.length} onClick={() => act('predict:reveal')} className="rounded-md bg-amber-400 px-3 py-1.5 font-semibold text-slate-900 disabled:opacity-40">
+          Reveal step {Math.min(revealed + 1, prediction.steps.length)}
+        </button>
+      </div>
+      {error && <p className="text-red-300">{error}</p>}
+      <ol className="flex flex-col gap-2" data-testid="prediction-spread">
+        {prediction.steps.map((call, step) => {
+          const spread = board?.steps[step];
+          return (
+            <li key={step} className="flex flex-col gap-1">
+              <span className="flex items-center gap-2">
+                <code className="font-mono">{call}</code>
+                {state?.revealed[step] && <span className="font-semibold text-emerald-200">→ {outcomeLabel(state.revealed[step].outcome)}</span>}
+                <button onClick={() => poll(step)} className="ml-auto rounded bg-slate-700 px-2 py-0.5 text-sm">
+                  Poll this step
+                </button>
+              </span>
+              <span className="flex flex-wrap gap-2 text-sm">
+                {spread?.answers.map((a) => (
+                  <span key={a.label} data-testid="spread-answer" className={`rounded px-2 py-0.5 ${a.correct ? 'bg-emerald-700' : 'bg-slate-700'}`}>
+                    <code>{a.label}</code> · {a.teams.map(name).join(', ')}
+                  </span>
+                ))}
+                {spread && spread.blank.length > 0 && <span className="text-slate-400">blank: {spread.blank.length}</span>}
+              </span>
+            </li>
+          );
+        })}
+      </ol>
+      <table className="text-left text-sm" data-testid="scoreboard">
+        <thead className="text-slate-400">
+          <tr>
+            <th>Team</th>
+            <th>Members</th>
+            <th>Rows filled</th>
+            <th>Score</th>
+          </tr>
+        </thead>
+        <tbody>
+          {board?.teams.map((t) => (
+            <tr key={t.id}>
+              <td>
+                {t.name}
+                {t.editing ? ' · editing' : ''}
+              </td>
+              <td>{t.members}</td>
+              <td>
+                {t.filled}/{prediction.steps.length}
+              </td>
+              <td>
+                {t.right}/{t.graded}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <details>
+        <summary className="cursor-pointer">What if… (run other steps in Python)</summary>
+        <textarea aria-label="What-if steps, one per line" rows={4} value={whatIf} onChange={(e) => setWhatIf(e.target.value)} className="mt-2 w-full rounded bg-slate-800 p-2 font-mono" />
+        <button onClick={run} className="rounded-md bg-slate-700 px-3 py-1.5">
+          Run
+        </button>
+        {ran && (
+          <ol className="mt-2 font-mono text-sm" data-testid="whatif-result">
+            {ran.map((r, i) => (
+              <li key={i}>
+                {r.call} → {outcomeLabel(r.outcome)}
+                {r.printed ? ` · prints ${JSON.stringify(r.printed.trimEnd())}` : ''}
+              </li>
+            ))}
+          </ol>
+        )}
+      </details>
+    </section>
+  );
+}
