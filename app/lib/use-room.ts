@@ -40,6 +40,8 @@ export function useRoom(code: string, presenterSecret?: string | null): RoomView
     if (presenterSecret === null) return; // presenter page still reading its key
     const socket: RoomSocket = io({ transports: ['websocket', 'polling'], tryAllTransports: true, auth: { protocol: PROTOCOL_VERSION } });
     const apply = (snapshot: RoomSnapshot, role?: Role) => {
+      // A room's version only grows: a snapshot older than a broadcast already applied is stale.
+      if (snapshot.version < versionRef.current) return setView((v) => ({ ...v, team: snapshot.team, status: 'live', role: role ?? v.role, socket }));
       versionRef.current = snapshot.version;
       setView((v) => ({ ...v, ...snapshot, status: 'live', error: undefined, role: role ?? v.role, socket }));
     };
