@@ -1,6 +1,7 @@
 import type { MyTeam, PredictionBoard, StepSpread } from '../protocol';
 import { findDeckPrediction, predictionState } from '../predictions/prediction';
 import { memberView, teamName, teamView } from '../predictions/teams';
+import type { Participant } from '../predictions/teams';
 import type { Room } from '../rooms/room';
 import type { Services } from './types';
 import { presentersOf } from './types';
@@ -35,6 +36,11 @@ export async function announceTeam(services: Services, code: string, teamId: str
   services.io.to(teamRoom(code, teamId)).emit('team:state', { team: teamView(teamId, await services.store.listParticipants(code)) });
 }
 
+/** The room's teams now, in order; a sheet left by teams of an earlier setup is not one of them. */
+export function currentTeams(participants: Participant[]): string[] {
+  return [...new Set(participants.flatMap((p) => (p.teamId ? [p.teamId] : [])))].sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]));
+}
+
 /** A team counts as still editing for this long after its last edit. */
 const EDITING_MS = 10_000;
 
@@ -48,7 +54,7 @@ export async function predictionBoard(services: Services, room: Room, prediction
   const key = deck?.answerKeys[predictionId];
   if (!prediction || !key) return { predictionId, teams: [], steps: [] };
   const [sheets, participants, grades] = await Promise.all([services.store.listSheets(room.code, predictionId), services.store.listParticipants(room.code), services.store.listGrades(room.code)]);
-  const teamIds = [...new Set([...participants.flatMap((p) => (p.teamId ? [p.teamId] : [])), ...sheets.map((s) => s.teamId)])].sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]));
+  const teamIds = currentTeams(participants);
   const rowsOf = (teamId: string) => sheets.find((s) => s.teamId === teamId)?.rows;
   const graded = await (await services.python()).grade(
     key.map((record, step) => ({
@@ -63,7 +69,7 @@ export async function predictionBoard(services: Services, room: Room, prediction
     const blank: string[] = [];
     result.rows.forEach((row, i) => {
       if (row.verdict === 'blank') return void blank.push(teamIds[i]!);
-      const entry = answers.get(row.label) ?? { label: row.label, teams: [], correct: row.verdict === 'right' };
+      const entry = answers.get(row.label) ?? { label: row.label, teams: [], correct: row.label === result.key };
       entry.teams.push(teamIds[i]!);
       answers.set(row.label, entry);
     });

@@ -9,7 +9,7 @@ import type { Poll } from '../polls/poll';
 import { handle } from './handler';
 import { openRoom } from './open-room';
 import { savePollAndShow } from './poll-view';
-import { announcePrediction, predictionBoard } from './prediction-view';
+import { announcePrediction, currentTeams, predictionBoard } from './prediction-view';
 import type { AppSocket, Services } from './types';
 
 /** A stable order for a poll's options, so the answer is not always A. */
@@ -60,7 +60,7 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
       const step = next.revealed - 1;
       if (prediction.graded.includes(step)) {
         const [sheets, participants] = await Promise.all([store.listSheets(code, predictionId), store.listParticipants(code)]);
-        const teamIds = [...new Set([...participants.flatMap((p) => (p.teamId ? [p.teamId] : [])), ...sheets.map((s) => s.teamId)])];
+        const teamIds = currentTeams(participants);
         const rows = teamIds.map((t) => sheets.find((s) => s.teamId === t)?.rows[step] ?? { kind: '' as const, value: '', prints: '' });
         const [graded] = await (await services.python()).grade([{ outcome: key[step]!.outcome, printed: key[step]!.printed, prints: prediction.prints, rows }]);
         await store.saveGrades(code, teamIds.map((teamId, i) => ({ predictionId, teamId, step, verdict: graded!.rows[i]!.verdict, label: graded!.rows[i]!.label })));

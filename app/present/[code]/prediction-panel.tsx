@@ -1,7 +1,8 @@
 'use client';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { DeckPrediction } from '../../../server/decks/types';
-import type { PredictionBoard, PredictionState, StepRecord } from '../../../server/protocol/predictions';
+import type { PredictionState, StepRecord } from '../../../server/protocol/predictions';
+import { usePredictionBoard } from './projector-reveal';
 import { ERROR_MESSAGES } from '../../../server/protocol/constants';
 import { outcomeLabel } from '../../../server/predictions/outcome';
 import type { RoomSocket } from '../../lib/use-room';
@@ -11,19 +12,12 @@ import type { RoomSocket } from '../../lib/use-room';
  * teams' answers per step, who is still editing, a scoreboard, a step as a poll, and what-ifs.
  */
 export function PredictionPanel({ prediction, state, socket }: { prediction: DeckPrediction; state: PredictionState | null; socket?: RoomSocket }) {
-  const [board, setBoard] = useState<PredictionBoard | undefined>();
+  const board = usePredictionBoard(socket, prediction.id);
   const [error, setError] = useState<string | undefined>();
   const [whatIf, setWhatIf] = useState(prediction.steps.join('\n'));
   const [ran, setRan] = useState<StepRecord[] | undefined>();
+  const [tables, setTables] = useState(4);
   const id = prediction.id;
-
-  useEffect(() => {
-    if (!socket) return;
-    const onBoard = (b: PredictionBoard) => b.predictionId === id && setBoard(b);
-    socket.on('predict:board', onBoard);
-    socket.emit('predict:board', { predictionId: id }, (res) => res.ok && setBoard(res.data));
-    return () => void socket.off('predict:board', onBoard);
-  }, [socket, id]);
 
   const act = (event: 'predict:lock' | 'predict:unlock' | 'predict:reveal') =>
     socket?.emit(event, { predictionId: id }, (res) => setError(res.ok ? undefined : res.error.message || ERROR_MESSAGES[res.error.code]));
@@ -33,6 +27,8 @@ export function PredictionPanel({ prediction, state, socket }: { prediction: Dec
       setError(res.ok ? undefined : res.error.message);
       setRan(res.ok ? res.data : undefined);
     });
+  const configure = (mode: 'auto' | 'tables') =>
+    socket?.emit('teams:configure', mode === 'auto' ? { mode } : { mode, tables }, (res) => setError(res.ok ? undefined : res.error.message));
   const revealed = state?.revealed.length ?? 0;
   const name = (teamId: string) => board?.teams.find((t) => t.id === teamId)?.name ?? teamId;
 
@@ -106,6 +102,22 @@ export function PredictionPanel({ prediction, state, socket }: { prediction: Dec
           ))}
         </tbody>
       </table>
+      <form
+        className="flex flex-wrap items-center gap-2"
+        aria-label="Teams"
+        onSubmit={(e) => {
+          e.preventDefault();
+          configure('tables');
+        }}
+      >
+        <span>Teams:</span>
+        <button type="button" onClick={() => configure('auto')} className="rounded-md bg-slate-700 px-3 py-1.5">
+          Form by join order
+        </button>
+        <span>or</span>
+        <input aria-label="Number of tables" type="number" min={2} max={40} value={tables} onChange={(e) => setTables(Number(e.target.value))} className="w-20 rounded bg-slate-800 px-2 py-1.5" />
+        <button className="rounded-md bg-slate-700 px-3 py-1.5">Use tables</button>
+      </form>
       <details>
         <summary className="cursor-pointer">What if… (run other steps in Python)</summary>
         <textarea aria-label="What-if steps, one per line" rows={4} value={whatIf} onChange={(e) => setWhatIf(e.target.value)} className="mt-2 w-full rounded bg-slate-800 p-2 font-mono" />

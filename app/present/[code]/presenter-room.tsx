@@ -9,9 +9,16 @@ import type { RoomSocket } from '../../lib/use-room';
 import { PresenterGate } from './presenter-gate';
 import { JoinOverlay } from './join-overlay';
 import { ProjectorPoll } from './poll-panel';
+import { ProjectorReveal, usePredictionBoard } from './projector-reveal';
+import { outcomeLabel } from '../../../server/predictions/outcome';
+import type { PredictionState } from '../../../server/protocol/predictions';
 
 export function PresenterRoom({ code }: { code: string }) {
-  return <PresenterGate code={code}>{(deck, room) => <Projector code={code} deck={deck} live={room.slide} version={room.version} audience={room.audience} poll={room.poll} socket={room.socket} />}</PresenterGate>;
+  return (
+    <PresenterGate code={code}>
+      {(deck, room) => <Projector code={code} deck={deck} live={room.slide} version={room.version} audience={room.audience} poll={room.poll} prediction={room.prediction} socket={room.socket} />}
+    </PresenterGate>
+  );
 }
 
 const positionOf = (reveal: RevealApi): SlidePosition => {
@@ -20,9 +27,18 @@ const positionOf = (reveal: RevealApi): SlidePosition => {
 };
 
 /** The projected deck: reveal.js drives it; every move goes to the server, every broadcast comes back in. */
-type ProjectorProps = { code: string; deck: Deck; live: SlidePosition; version: number; audience: number; poll: PollState | null; socket?: RoomSocket };
+type ProjectorProps = {
+  code: string;
+  deck: Deck;
+  live: SlidePosition;
+  version: number;
+  audience: number;
+  poll: PollState | null;
+  prediction: PredictionState | null;
+  socket?: RoomSocket;
+};
 
-function Projector({ code, deck, live, version, audience, poll, socket }: ProjectorProps) {
+function Projector({ code, deck, live, version, audience, poll, prediction, socket }: ProjectorProps) {
   const rootRef = useRef<HTMLDivElement>(null);
   const [reveal, setReveal] = useState<RevealApi | undefined>();
   const [showJoin, setShowJoin] = useState(false);
@@ -77,12 +93,26 @@ function Projector({ code, deck, live, version, audience, poll, socket }: Projec
     applyingRemote.current = false;
   }, [reveal, live, version, settled]);
 
-  // The poll panel takes the right of the screen; reveal.js re-fits the slide into what is left.
-  const pollShown = poll !== null;
-  useEffect(() => reveal?.layout(), [reveal, pollShown]);
+  const predictionDef = prediction ? deck.stacks.flat().find((s) => s.prediction?.id === prediction.id)?.prediction : undefined;
+  const board = usePredictionBoard(socket, predictionDef?.id);
+  // Revealed steps fill their `?` on the slide with what Python answered.
+  useEffect(() => {
+    const block = rootRef.current?.querySelector(`.predict-block[data-prediction="${prediction?.id}"]`);
+    block?.querySelectorAll<HTMLElement>('li[data-step]').forEach((li) => {
+      const record = prediction?.revealed[Number(li.dataset.step)];
+      const blank = li.querySelector<HTMLElement>('.predict-blank');
+      if (!blank) return;
+      if (record) blank.dataset.answer = outcomeLabel(record.outcome);
+      else delete blank.dataset.answer;
+    });
+  }, [prediction, reveal]);
+
+  // A side panel takes the right of the screen; reveal.js re-fits the slide into what is left.
+  const panelShown = poll !== null || predictionDef !== undefined;
+  useEffect(() => reveal?.layout(), [reveal, panelShown]);
 
   return (
-    <div className={`projector ${poll ? 'with-poll' : ''}`}>
+    <div className={`projector ${panelShown ? 'with-poll' : ''}`}>
       <div className="reveal" ref={rootRef} data-testid="projector" data-h={live.h} data-v={live.v} data-f={live.f} data-version={version}>
         <div className="slides">
           {deck.stacks.map((stack, h) =>
@@ -105,6 +135,7 @@ function Projector({ code, deck, live, version, audience, poll, socket }: Projec
         </span>
       </button>
       {poll && <ProjectorPoll poll={poll} audience={audience} socket={socket} />}
+      {!poll && predictionDef && prediction && <ProjectorReveal prediction={predictionDef} state={prediction} board={board} />}
       {showJoin && <JoinOverlay code={code} audience={audience} onClose={() => setShowJoin(false)} />}
     </div>
   );
