@@ -13,6 +13,7 @@ import { openRoom } from '../realtime/open-room';
 import type { Services } from '../realtime/types';
 import { resultsCsv, resultsReport } from '../polls/export';
 import { publicBaseUrl } from './public-url';
+import { predictionReports } from '../realtime/prediction-view';
 
 const CreateRoom = z.strictObject({ deckId: z.string().min(1).max(100) });
 const MAX_BODY_BYTES = 4 * 1024;
@@ -97,7 +98,7 @@ export function createApiRoutes(services: Services) {
         case 'results.csv': {
           assertPresenter(req, room);
           const polls = await Promise.all((await services.store.listPolls(room.code)).map(async (poll) => ({ poll, results: await services.tallies.results(poll) })));
-          const report = resultsReport(room, polls, services.now());
+          const report = resultsReport(room, polls, services.now(), await predictionReports(services, room));
           if (m[2] === 'results.json') return send(res, 200, report);
           res.setHeader('content-disposition', `attachment; filename="yieldroom-${room.code}-results.csv"`);
           return send(res, 200, resultsCsv(report), 'text/csv; charset=utf-8');

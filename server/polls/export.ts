@@ -1,4 +1,4 @@
-import type { AnswerRow, ResultsReport, RoundTally } from '../protocol';
+import type { AnswerRow, PredictionReport, ResultsReport, RoundTally } from '../protocol';
 import type { Poll } from './poll';
 
 const percent = (count: number, of: number) => (of === 0 ? 0 : Math.round((count / of) * 1000) / 10);
@@ -22,8 +22,9 @@ function answers(poll: Poll, tally: RoundTally): AnswerRow[] {
 }
 
 /** Every poll, every round: counts and percentages of ballots cast in that round. */
-export function resultsReport(room: { code: string; deckId: string }, polls: { poll: Poll; results: RoundTally[] }[], now: number): ResultsReport {
+export function resultsReport(room: { code: string; deckId: string }, polls: { poll: Poll; results: RoundTally[] }[], now: number, predictions: PredictionReport[] = []): ResultsReport {
   return {
+    predictions,
     room: room.code,
     deckId: room.deckId,
     exportedAt: new Date(now).toISOString(),
@@ -48,6 +49,17 @@ export function resultsCsv(report: ResultsReport): string {
   for (const poll of report.polls) {
     for (const round of poll.rounds) {
       for (const a of round.answers) rows.push([poll.id, poll.question, poll.kind, String(round.round), String(round.ballots), a.answer, String(a.count), String(a.percent), String(a.correct)]);
+    }
+  }
+  // A team prediction reads like a poll whose voters are teams: per step, each answer and how many teams gave it.
+  for (const prediction of report.predictions) {
+    for (const step of prediction.steps) {
+      const given = step.teams.filter((t) => t.answer !== '');
+      const counts = new Map<string, number>();
+      for (const t of given) counts.set(t.answer, (counts.get(t.answer) ?? 0) + 1);
+      for (const [answer, count] of counts) {
+        rows.push([prediction.id, step.call, 'team prediction', String(step.step), String(given.length), answer, String(count), String(percent(count, given.length)), String(answer === step.answer)]);
+      }
     }
   }
   return rows.map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';

@@ -20,6 +20,7 @@ import type {
   TeamView,
   TeamsConfigure,
   TeamsMode,
+  Verdict,
 } from './predictions';
 
 export const JoinCode = z
@@ -188,4 +189,10 @@ export type MyVote = { pollId: string; round: number; choice: Choice };
 /** `GET /api/rooms/CODE/results.json`: every poll, every round, counts and percentages. */
 export type AnswerRow = { answer: string; count: number; percent: number; correct: boolean };
 export type PollReport = { id: string; question: string; kind: z.infer<typeof PollKind>; rounds: { round: number; ballots: number; answers: AnswerRow[] }[] };
-export type ResultsReport = { room: string; deckId: string; exportedAt: string; polls: PollReport[] };
+/** A team prediction in the export: per step, the executed answer and each team's, with its verdict once revealed. */
+export type PredictionReport = {
+  id: string;
+  setup: string;
+  steps: { step: number; call: string; answer: string; revealed: boolean; teams: { team: string; name: string; answer: string; verdict: Verdict | null }[] }[];
+};
+export type ResultsReport = { room: string; deckId: string; exportedAt: string; polls: PollReport[]; predictions: PredictionReport[] };

@@ -1,5 +1,6 @@
 import type { MyTeam, PredictionBoard, StepSpread } from '../protocol';
 import { findDeckPrediction, predictionState } from '../predictions/prediction';
+import { predictionReport } from '../predictions/export';
 import { memberView, teamName, teamView } from '../predictions/teams';
 import type { Participant } from '../predictions/teams';
 import type { Room } from '../rooms/room';
@@ -39,6 +40,20 @@ export async function announceTeam(services: Services, code: string, teamId: str
 /** The room's teams now, in order; a sheet left by teams of an earlier setup is not one of them. */
 export function currentTeams(participants: Participant[]): string[] {
   return [...new Set(participants.flatMap((p) => (p.teamId ? [p.teamId] : [])))].sort((a, b) => Number(a.split('-')[1]) - Number(b.split('-')[1]));
+}
+
+/** Every prediction the room has opened, for the results export. */
+export async function predictionReports(services: Services, room: Room) {
+  const deck = services.decks.get(room.deckId);
+  if (!deck) return [];
+  const [participants, grades] = await Promise.all([services.store.listParticipants(room.code), services.store.listGrades(room.code)]);
+  const reports = [];
+  for (const def of deck.stacks.flat().flatMap((s) => (s.prediction ? [s.prediction] : []))) {
+    const state = await services.store.getPrediction(room.code, def.id);
+    const key = deck.answerKeys[def.id];
+    if (state && key) reports.push(predictionReport(def, key, state, currentTeams(participants), await services.store.listSheets(room.code, def.id), grades));
+  }
+  return reports;
 }
 
 /** A team counts as still editing for this long after its last edit. */

@@ -74,6 +74,12 @@ test('a team co-edits its sheet with presence, another team sees none of it, the
   await expect(rows(small).nth(0)).toHaveAttribute('data-verdict', 'wrong');
   await expect(answer(ada, 1)).toBeDisabled();
   await expect(presenter.getByTestId('revealed-outcome')).toHaveText('→ 3');
+  // The slide's `?` for step 1 now reads Python's answer, on the projector and on phones; step 2's does not.
+  for (const page of [presenter, small]) {
+    const blanks = page.locator('.predict-block .predict-blank:visible');
+    await expect(blanks.first()).toHaveAttribute('data-answer', '3');
+    await expect(blanks.nth(1)).not.toHaveAttribute('data-answer');
+  }
   await expect(presenter.getByTestId('projector-spread').getByRole('listitem')).toHaveCount(2);
   await expect(speaker.getByTestId('prediction-spread')).toContainText(call);
   await expect(speaker.getByTestId('scoreboard')).toContainText('Table 1');
@@ -85,4 +91,11 @@ test('a team co-edits its sheet with presence, another team sees none of it, the
   await presenter.setViewportSize({ width: 1920, height: 1080 });
   await presenter.screenshot({ path: `${SHOTS}/predict-projector-1920.png` });
   await speaker.screenshot({ path: `${SHOTS}/predict-speaker.png`, fullPage: true });
+
+  // Afterwards the results page has each table's answers with their verdicts.
+  const results = await presenter.context().newPage();
+  await results.goto(`/present/${code}/results`);
+  const table = results.getByTestId('results-prediction');
+  await expect(table.getByRole('row', { name: /Table 1/ })).toContainText('3 ✓');
+  await expect(table.getByRole('row', { name: /Table 2/ })).toContainText('None ✗');
 });

@@ -4,7 +4,7 @@ import type * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { RunningServer } from '../../server/app';
-import type { MyTeam, PollState, PredictionBoard, PredictionState, RoomSnapshot, StepRecord } from '../../server/protocol';
+import type { MyTeam, PollState, PredictionBoard, PredictionState, ResultsReport, RoomSnapshot, StepRecord } from '../../server/protocol';
 import { ERROR_CODES } from '../../server/protocol';
 import type { Client } from '../support/server';
 import { PREDICT_DECKS, connectClient, createRoom, join, nextEvent, request, startServer, student, tempDataDir } from '../support/server';
@@ -246,7 +246,7 @@ describe('team sheets', () => {
 
 describe('revealing a prediction', () => {
   it('locks the sheets and reveals step by step with the executed outcome; each team is graded by Python’s equality', async () => {
-    const { predictionId, phones, presenter } = await predictionRoom(6);
+    const { code, presenterSecret, predictionId, phones, presenter } = await predictionRoom(6);
     const [team1, team2] = [await openSheet(phones[0]!.socket, predictionId), await openSheet(phones[5]!.socket, predictionId)];
     team1.type(0, 0, '2.0');
     team1.type(0, 0, '');
@@ -271,6 +271,18 @@ describe('revealing a prediction', () => {
     expect(board.ok && board.data.teams.map((t) => [t.id, t.right, t.graded])).toEqual([['team-1', 1, 2], ['team-2', 0, 2]]);
     expect(board.ok && board.data.steps[0]!.answers.map((a) => [a.label, a.teams])).toEqual([['2', ['team-1', 'team-2']]]);
     expect(await request(phones[0]!.socket, 'predict:reveal', { predictionId })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+    // The export has every step, every team's answer and, once revealed, its verdict.
+    const auth = { authorization: `Bearer ${presenterSecret}` };
+    const report = (await (await fetch(`${server.url}/api/rooms/${code}/results.json`, { headers: auth })).json()) as ResultsReport;
+    expect(report.predictions).toHaveLength(1);
+    expect(report.predictions[0]!.steps.map((s) => [s.answer, s.revealed, s.teams.map((t) => [t.team, t.answer, t.verdict])])).toEqual([
+      ['2', true, [['team-1', '2', 'right'], ['team-2', '2', 'wrong']]],
+      ['1', true, [['team-1', 'StopIteration', 'wrong'], ['team-2', '', 'blank']]],
+      ['StopIteration', false, [['team-1', '', null], ['team-2', '', null]]],
+    ]);
+    const csv = await (await fetch(`${server.url}/api/rooms/${code}/results.csv`, { headers: auth })).text();
+    expect(csv).toContain(`${predictionId},next(g),team prediction,1,2,2,2,100,true\r\n`);
   });
 });
 

@@ -10,7 +10,7 @@ import { PresenterGate } from './presenter-gate';
 import { JoinOverlay } from './join-overlay';
 import { ProjectorPoll } from './poll-panel';
 import { ProjectorReveal, usePredictionBoard } from './projector-reveal';
-import { outcomeLabel } from '../../../server/predictions/outcome';
+import { useRevealedBlanks } from '../../lib/revealed-blanks';
 import type { PredictionState } from '../../../server/protocol/predictions';
 
 export function PresenterRoom({ code }: { code: string }) {
@@ -95,17 +95,7 @@ function Projector({ code, deck, live, version, audience, poll, prediction, sock
 
   const predictionDef = prediction ? deck.stacks.flat().find((s) => s.prediction?.id === prediction.id)?.prediction : undefined;
   const board = usePredictionBoard(socket, predictionDef?.id);
-  // Revealed steps fill their `?` on the slide with what Python answered.
-  useEffect(() => {
-    const block = rootRef.current?.querySelector(`.predict-block[data-prediction="${prediction?.id}"]`);
-    block?.querySelectorAll<HTMLElement>('li[data-step]').forEach((li) => {
-      const record = prediction?.revealed[Number(li.dataset.step)];
-      const blank = li.querySelector<HTMLElement>('.predict-blank');
-      if (!blank) return;
-      if (record) blank.dataset.answer = outcomeLabel(record.outcome);
-      else delete blank.dataset.answer;
-    });
-  }, [prediction, reveal]);
+  useRevealedBlanks(rootRef, prediction, reveal);
 
   // A side panel takes the right of the screen; reveal.js re-fits the slide into what is left.
   const panelShown = poll !== null || predictionDef !== undefined;

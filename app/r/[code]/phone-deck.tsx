@@ -4,6 +4,8 @@ import type { ReactNode } from 'react';
 import type { PublicDeck } from '../../../server/decks/types';
 import type { SlidePosition } from '../../../server/protocol/events';
 import { useFragmentVisibility } from '../../lib/fragments';
+import { useRevealedBlanks } from '../../lib/revealed-blanks';
+import type { PredictionState } from '../../../server/protocol/predictions';
 import { orderIndex, slideOrder } from '../../lib/positions';
 import type { ConnectionStatus } from '../../lib/use-room';
 
@@ -13,7 +15,9 @@ const STATUS_LABEL: Record<ConnectionStatus, string> = { connecting: 'Connecting
  * The phone's slide viewer: one slide at a time, reflowed for a portrait screen (no reveal.js
  * scaling), following the live position until the student browses back.
  */
-export function PhoneDeck({ code, deck, live, status, children }: { code: string; deck: PublicDeck; live: SlidePosition; status: ConnectionStatus; children?: ReactNode }) {
+type PhoneDeckProps = { code: string; deck: PublicDeck; live: SlidePosition; status: ConnectionStatus; prediction?: PredictionState | null; children?: ReactNode };
+
+export function PhoneDeck({ code, deck, live, status, prediction, children }: PhoneDeckProps) {
   const [browsing, setBrowsing] = useState<{ h: number; v: number } | undefined>();
   const bodyRef = useRef<HTMLElement>(null);
   const touchX = useRef<number | undefined>(undefined);
@@ -26,6 +30,7 @@ export function PhoneDeck({ code, deck, live, status, children }: { code: string
   const fragment = browsing ? (slide?.fragments ?? 0) - 1 : live.f;
 
   useFragmentVisibility(bodyRef, fragment, `${shown.h}/${shown.v}`);
+  useRevealedBlanks(bodyRef, prediction, `${shown.h}/${shown.v}`);
 
   const go = (index: number) => {
     const target = order[index];

@@ -44,7 +44,7 @@ export function StudentRoom({ code }: { code: string }) {
   }
   const prediction = room.prediction && deck.data.stacks.flat().find((s) => s.prediction?.id === room.prediction!.id)?.prediction;
   return (
-    <PhoneDeck code={code} deck={deck.data} live={room.slide} status={room.status}>
+    <PhoneDeck code={code} deck={deck.data} live={room.slide} status={room.status} prediction={room.prediction}>
       {room.poll && <Ballot poll={room.poll} myVote={room.myVote} socket={room.socket} onVoted={room.setMyVote} />}
       {prediction && room.team?.team && <TeamSheet socket={room.socket} online={room.status === 'live'} prediction={prediction} state={room.prediction!} team={room.team} />}
       {prediction && room.team && !room.team.team && room.team.mode === 'tables' && <TablePicker tables={room.team.tables} socket={room.socket} />}

@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
-import type { PollReport, ResultsReport } from '../../../../server/protocol/events';
+import type { PollReport, PredictionReport, ResultsReport } from '../../../../server/protocol/events';
 import { getJson } from '../../../lib/get-json';
 import type { Loaded } from '../../../lib/get-json';
 import { usePresenterSecret } from '../../../lib/pairing';
@@ -32,8 +32,8 @@ export function ResultsView({ code }: { code: string }) {
       <main className="mx-auto flex max-w-4xl flex-col gap-8 p-8 print:p-0">
         <header className="flex flex-wrap items-end justify-between gap-4">
           <div>
-            <h1 className="text-3xl font-bold">Poll results · room {code}</h1>
-            <p className="text-slate-500">{plural(report.data.polls.length, 'poll')} · exported {new Date(report.data.exportedAt).toLocaleString()}</p>
+            <h1 className="text-3xl font-bold">Results · room {code}</h1>
+            <p className="text-slate-500">{plural(report.data.polls.length, 'poll')} · {plural(report.data.predictions.length, 'team prediction')} · exported {new Date(report.data.exportedAt).toLocaleString()}</p>
           </div>
           <div className="flex gap-2">
             <button className="rounded bg-slate-900 px-4 py-2 font-semibold text-white" onClick={() => download(code, secret, 'csv')}>
@@ -44,7 +44,10 @@ export function ResultsView({ code }: { code: string }) {
             </button>
           </div>
         </header>
-        {report.data.polls.length === 0 && <p>No polls were opened in this room.</p>}
+        {report.data.polls.length === 0 && report.data.predictions.length === 0 && <p>No polls or predictions were opened in this room.</p>}
+        {report.data.predictions.map((prediction) => (
+          <PredictionTable key={prediction.id} prediction={prediction} />
+        ))}
         {report.data.polls.map((poll) => (
           <section key={poll.id} data-testid="results-poll" className="flex flex-col gap-3">
             <h2 className="text-xl font-semibold">{poll.question}</h2>
@@ -53,6 +56,48 @@ export function ResultsView({ code }: { code: string }) {
         ))}
       </main>
     </div>
+  );
+}
+
+const VERDICT: Record<string, string> = { right: '✓', wrong: '✗', blank: '—' };
+
+/** One team prediction: a row per team, a column per step, each team's answer and verdict. */
+function PredictionTable({ prediction }: { prediction: PredictionReport }) {
+  const teams = prediction.steps[0]?.teams ?? [];
+  return (
+    <section data-testid="results-prediction" className="flex flex-col gap-3">
+      <h2 className="text-xl font-semibold">
+        Team prediction · <code>{prediction.setup}</code>
+      </h2>
+      <div className="overflow-x-auto">
+        <table className="w-full border-collapse text-left">
+          <thead>
+            <tr className="border-b border-slate-300">
+              <th className="py-1 pr-4">Team</th>
+              {prediction.steps.map((s) => (
+                <th key={s.step} className="py-1 pr-4 font-mono text-sm">
+                  {s.call}
+                  <span className="block font-sans font-normal text-slate-500">Python: {s.answer}</span>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {teams.map((team, i) => (
+              <tr key={team.team} className="border-b border-slate-200">
+                <td className="py-1 pr-4">{team.name}</td>
+                {prediction.steps.map((s) => (
+                  <td key={s.step} className="py-1 pr-4 font-mono text-sm">
+                    {s.teams[i]?.answer}
+                    {s.teams[i]?.verdict ? ` ${VERDICT[s.teams[i]!.verdict!]}` : ''}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
   );
 }
 
