@@ -54,6 +54,9 @@ test('a team co-edits its sheet with presence, another team sees none of it, the
   // Ada types; Bob sees it within a second and sees Ada on that row.
   await answer(ada, 0).fill('3');
   await expect(answer(bob, 0)).toHaveValue('3', { timeout: 1000 });
+  // This prediction also asks what each step prints; Bob fills that in for the team.
+  await rows(bob).nth(0).getByRole('textbox').nth(1).fill('starting at 3');
+  await expect(rows(ada).nth(0).getByRole('textbox').nth(1)).toHaveValue('starting at 3');
   await answer(bob, 1).click();
   await expect(rows(ada).nth(1).getByTestId('presence')).toHaveCount(1);
   await answer(ada, 0).click();

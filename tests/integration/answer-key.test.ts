@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDecks } from '../../server/decks/build';
@@ -92,4 +93,14 @@ describe('examples show their real output', () => {
       expect(Date.now() - started).toBeLessThan(2000); // cached: no Pyodide, no CPython
     }
   }, 120_000);
+});
+
+describe('deck:check on predictions', () => {
+  it('refuses a distractor that is what Python answers, naming the block’s line', async () => {
+    const dir = join(tempDataDir(), 'decks');
+    mkdirSync(join(dir, 'clash', 'examples'), { recursive: true });
+    writeFileSync(join(dir, 'clash', 'examples', 'count.py'), 'def countdown(n):\n    while n > 0:\n        yield n\n        n -= 1\n');
+    writeFileSync(join(dir, 'clash', 'deck.md'), '# Clash\n\n```predict\nfile: count.py\nsetup: g = countdown(2)\nsteps:\n  - call: next(g)\n    distractors: [1, 2]\n```\n');
+    await expect(buildDecks(dir, { cacheDir: tempDataDir() })).rejects.toThrow('decks/clash/deck.md:3: distractor "2" of step "next(g)" is what Python answers');
+  }, 60_000);
 });

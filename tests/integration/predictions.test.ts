@@ -169,6 +169,29 @@ describe('team sheets', () => {
     for (const code of ['WRONG_TEAM', 'SHEET_LOCKED', 'NO_TEAM', 'UPDATE_REFUSED'] as const) expect(ERROR_CODES).toContain(code);
   });
 
+  it.each([
+    ['an answer over 200 characters', (sheet: SheetClient) => sheet.type(0, 0, 'x'.repeat(201))],
+    ['deleting a row', (sheet: SheetClient) => sheet.rows().delete(0, 1)],
+    ['a kind that is not one of the three', (sheet: SheetClient) => sheet.setKind(0, 'maybe')],
+    ['an edit under another Yjs client’s name', (sheet: SheetClient) => {
+      sheet.doc.clientID = 1;
+      sheet.type(0, 0, 'x');
+    }],
+  ])('refuses %s: the sender is cut off and the sheet stays as stored', async (_what, edit) => {
+    const { code, predictionId, phones } = await predictionRoom(3);
+    const honest = await openSheet(phones[1]!.socket, predictionId);
+    honest.type(1, 0, '1');
+    await Promise.all(honest.acks);
+    const attacker = await openSheet(phones[0]!.socket, predictionId);
+    const closed = new Promise((resolve) => phones[0]!.socket.once('disconnect', resolve));
+    edit(attacker);
+    expect(await attacker.acks.at(-1)).toMatchObject({ ok: false, error: { code: 'UPDATE_REFUSED' } });
+    await closed;
+    const again = await phone(code, phones[0]!.cookie);
+    const fresh = await openSheet(again.socket, predictionId);
+    expect([fresh.rows().length, fresh.value(0), fresh.value(1), fresh.rows().get(0).get('kind')]).toEqual([3, '', '1', '']);
+  });
+
   it('refuses malformed sync messages with a named error and leaves the server up', async () => {
     const { predictionId, phones } = await predictionRoom(3);
     const socket = phones[0]!.socket;

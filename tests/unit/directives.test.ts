@@ -36,6 +36,13 @@ describe('deck directives', () => {
     expect(html.match(/predict-blank/g)).toHaveLength(4);
   });
 
+  it('compiles a prediction’s grading fields: distractors, ungraded steps, printed output', () => {
+    const result = compile(fence('predict', "file: countdown.py\nsetup: g = countdown(1)\nprints: true\nsteps:\n  - call: next(g)\n    distractors: [None, 0, \"'1'\"]\n  - call: next(g)\n    graded: false"));
+    if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+    expect(result.deck.stacks[0]![0]!.prediction).toMatchObject({ steps: ['next(g)', 'next(g)'], distractors: [['None', '0', "'1'"], []], graded: [0], prints: true, line: 3 });
+    expect(result.deck.stacks[0]![0]!.prediction!.code).toHaveLength(4);
+  });
+
   it('shows an example file with line steps and marks where its output goes', () => {
     const result = compile(fence('example', 'file: countdown.py\nlines: 1|2-4'));
     if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
@@ -56,6 +63,10 @@ describe('deck directives', () => {
     ['a step that is not one of the four calls', fence('predict', 'file: countdown.py\nsetup: g = countdown(1)\nsteps:\n  - list(g)'), 'deck.md:7: step "list(g)" is not one of next(g), g.send(value), g.throw(Exc), g.close()'],
     ['steps on two generators', fence('predict', 'file: countdown.py\nsetup: g = countdown(1)\nsteps:\n  - next(g)\n  - next(h)'), 'deck.md:6: all steps must call the same generator, not g and h'],
     ['a prediction without setup', fence('predict', 'file: countdown.py\nsteps:\n  - next(g)'), 'deck.md:3: predict needs a setup line, e.g. "setup: g = countdown(3)"'],
+    ['an unknown step field', fence('predict', 'file: countdown.py\nsetup: g = countdown(1)\nsteps:\n  - call: next(g)\n    hint: think'), 'deck.md:6: unknown step field "hint" (expected call, distractors, graded)'],
+    ['repeated distractors', fence('predict', 'file: countdown.py\nsetup: g = countdown(1)\nsteps:\n  - call: next(g)\n    distractors: [1, 1]'), 'deck.md:6: distractors of "next(g)" must be distinct, 1–120 characters'],
+    ['no graded step', fence('predict', 'file: countdown.py\nsetup: g = countdown(1)\nsteps:\n  - call: next(g)\n    graded: false'), 'deck.md:6: at least one step must be graded'],
+    ['prints that is not true or false', fence('predict', 'file: countdown.py\nsetup: g = countdown(1)\nprints: yes please\nsteps:\n  - next(g)'), 'deck.md:6: prints must be true or false'],
     ['a missing example file', fence('predict', 'file: nope.py\nsetup: g = f()\nsteps:\n  - next(g)'), 'deck.md:3: example file examples/nope.py does not exist'],
     ['an example line step past the file', fence('example', 'file: countdown.py\nlines: 1|9'), 'deck.md:5: line 9 is past the end of the 4-line code block'],
     ['a fence body that is not YAML', fence('poll', 'question: [unclosed'), 'deck.md:5: poll: Flow sequence in block collection must be sufficiently indented and end with a ]'],

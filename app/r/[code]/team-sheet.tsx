@@ -150,7 +150,10 @@ export default function TeamSheet({ socket, online, prediction, state, team }: S
           return (
             <li key={i} data-testid="sheet-row" data-verdict={verdict ?? undefined} className={`flex flex-col gap-2 rounded-xl p-3 ${verdict === 'right' ? 'bg-emerald-900/60' : verdict ? 'bg-red-900/50' : 'bg-slate-700/50'}`}>
               <span className="flex items-center justify-between gap-2">
-                <code className="font-mono text-base">{call}</code>
+                <code className="font-mono text-base">
+                  {call}
+                  {!prediction.graded.includes(i) && <span className="ml-2 font-sans text-sm text-slate-400">not scored</span>}
+                </code>
                 <span className="flex gap-1">
                   {here.map((p) => (
                     <span key={p.clientId} data-testid="presence" className="rounded px-1.5 text-xs font-semibold text-slate-900" style={{ background: p.color }}>
