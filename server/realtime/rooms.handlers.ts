@@ -72,6 +72,7 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
       if (predictionChanged) await announcePrediction(services, next, next.version);
       // The first prediction of the lecture splits the room into teams.
       if (activePredictionId && !room.teams.formed) await formTeamsNow(services, code);
+      // The presenters' board grades in Python, which also starts Pyodide before the first reveal or what-if.
       if (activePredictionId) services.boards.changed(code, activePredictionId);
       return { version: next.version };
     }),

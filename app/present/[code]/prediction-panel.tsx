@@ -30,6 +30,7 @@ export function PredictionPanel({ prediction, state, socket }: { prediction: Dec
   const configure = (mode: 'auto' | 'tables') =>
     socket?.emit('teams:configure', mode === 'auto' ? { mode } : { mode, tables }, (res) => setError(res.ok ? undefined : res.error.message));
   const revealed = state?.revealed.length ?? 0;
+  const teamCount = Math.max(1, board?.teams.length ?? 0);
   const name = (teamId: string) => board?.teams.find((t) => t.id === teamId)?.name ?? teamId;
 
   return (
@@ -63,14 +64,18 @@ export function PredictionPanel({ prediction, state, socket }: { prediction: Dec
                   Poll this step
                 </button>
               </span>
-              <span className="flex flex-wrap gap-2 text-sm">
+              <ol className="flex flex-col gap-1 text-sm" aria-label={`How the teams predicted ${call}`}>
                 {spread?.answers.map((a) => (
-                  <span key={a.label} data-testid="spread-answer" className={`rounded px-2 py-0.5 ${a.correct ? 'bg-emerald-700' : 'bg-slate-700'}`}>
-                    <code>{a.label}</code> · {a.teams.map(name).join(', ')}
-                  </span>
+                  <li key={a.label} data-testid="spread-answer" className="flex items-center gap-2">
+                    <code className={`w-32 truncate ${a.correct ? 'text-emerald-300' : ''}`}>{a.label}</code>
+                    <span className="h-3 w-32 overflow-hidden rounded bg-slate-700">
+                      <span className={`block h-full ${a.correct ? 'bg-emerald-400' : 'bg-slate-400'}`} style={{ width: `${(a.teams.length / teamCount) * 100}%` }} />
+                    </span>
+                    <span className="text-slate-300">{a.teams.map(name).join(', ')}</span>
+                  </li>
                 ))}
-                {spread && spread.blank.length > 0 && <span className="text-slate-400">blank: {spread.blank.length}</span>}
-              </span>
+                {spread && spread.blank.length > 0 && <li className="text-slate-400">no answer yet: {spread.blank.map(name).join(', ')}</li>}
+              </ol>
             </li>
           );
         })}
