@@ -27,14 +27,14 @@ export async function announcePrediction(services: Services, room: Room, version
 
 /** A student's place in the room's teams. */
 export async function myTeam(services: Services, room: Room, participantId: string): Promise<MyTeam> {
-  const everyone = await services.store.listParticipants(room.code);
-  const me = everyone.find((p) => p.participantId === participantId) ?? { participantId, name: null, teamId: null };
-  return { mode: room.teams.mode, tables: room.teams.tables, me: memberView(me), team: me.teamId ? teamView(me.teamId, everyone) : null };
+  const me = (await services.store.getParticipant(room.code, participantId)) ?? { participantId, name: null, teamId: null };
+  const team = me.teamId ? teamView(me.teamId, await services.store.listTeam(room.code, me.teamId)) : null;
+  return { mode: room.teams.mode, tables: room.teams.tables, me: memberView(me), team };
 }
 
 /** Tells a team who is in it, after someone joins, moves or renames themselves. */
 export async function announceTeam(services: Services, code: string, teamId: string) {
-  services.io.to(teamRoom(code, teamId)).emit('team:state', { team: teamView(teamId, await services.store.listParticipants(code)) });
+  services.io.to(teamRoom(code, teamId)).emit('team:state', { team: teamView(teamId, await services.store.listTeam(code, teamId)) });
 }
 
 /** The room's teams now, in order; a sheet left by teams of an earlier setup is not one of them. */

@@ -22,7 +22,7 @@ const sheetFrom = (r: SheetRowRecord): Sheet => ({
 
 type PredictionVerbs = Pick<
   Store,
-  'addParticipant' | 'getParticipant' | 'renameParticipant' | 'listParticipants' | 'setTeams' | 'assignTeam' | 'getPrediction' | 'savePrediction' | 'getSheet' | 'saveSheet' | 'listSheets' | 'saveGrades' | 'listGrades'
+  'addParticipant' | 'getParticipant' | 'renameParticipant' | 'listTeam' | 'listParticipants' | 'setTeams' | 'assignTeam' | 'getPrediction' | 'savePrediction' | 'getSheet' | 'saveSheet' | 'listSheets' | 'saveGrades' | 'listGrades'
 >;
 
 /** Teams, predictions and team sheets in SQLite; each verb is one statement or one transaction. */
@@ -31,6 +31,7 @@ export function predictionVerbs(db: Database.Database): PredictionVerbs {
     addParticipant: db.prepare('INSERT OR IGNORE INTO participants (room_code, participant_id, joined_at) VALUES (?, ?, ?)'),
     participant: db.prepare<[string, string], ParticipantRow>('SELECT * FROM participants WHERE room_code = ? AND participant_id = ?'),
     participants: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE room_code = ? ORDER BY joined_at, rowid'),
+    team: db.prepare<[string, string], ParticipantRow>('SELECT * FROM participants WHERE room_code = ? AND team_id = ? ORDER BY joined_at, rowid'),
     rename: db.prepare('UPDATE participants SET name = ? WHERE room_code = ? AND participant_id = ?'),
     clearTeams: db.prepare('UPDATE participants SET team_id = NULL WHERE room_code = ?'),
     assign: db.prepare('UPDATE participants SET team_id = ? WHERE room_code = ? AND participant_id = ?'),
@@ -71,6 +72,9 @@ export function predictionVerbs(db: Database.Database): PredictionVerbs {
     },
     async renameParticipant(code, participantId, name) {
       q.rename.run(name, code, participantId);
+    },
+    async listTeam(code, teamId) {
+      return q.team.all(code, teamId).map(participantFrom);
     },
     async listParticipants(code) {
       return q.participants.all(code).map(participantFrom);

@@ -84,7 +84,8 @@ const MIGRATIONS = [
      verdict TEXT NOT NULL,
      label TEXT NOT NULL,
      PRIMARY KEY (room_code, prediction_id, team_id, step)
-   );`,
+   );
+   CREATE INDEX participants_by_team ON participants (room_code, team_id);`,
 ];
 
 type RoomRow = {

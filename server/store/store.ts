@@ -28,6 +28,8 @@ export interface Store {
   addParticipant(code: string, participantId: string, joinedAt: number): Promise<Participant>;
   getParticipant(code: string, participantId: string): Promise<Participant | undefined>;
   renameParticipant(code: string, participantId: string, name: string): Promise<void>;
+  /** One team's members, in join order. */
+  listTeam(code: string, teamId: string): Promise<Participant[]>;
   /** Everyone who ever joined, in join order. */
   listParticipants(code: string): Promise<Participant[]>;
   /** Replaces the room's team setup and every membership in one transaction. */
