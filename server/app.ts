@@ -14,7 +14,6 @@ import { createAudience } from './realtime/audience';
 import { createIo, registerHandlers } from './realtime/io';
 import type { AppServer, Services } from './realtime/types';
 import { presentersOf } from './realtime/types';
-import { createKeyedQueue } from './rooms/serialize';
 import { startAnswerKeyRunner } from './python/answer-key';
 import type { AnswerKeyRunner } from './python/answer-key';
 import { createSheetEngine } from './sheets/engine';
@@ -68,7 +67,6 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     limits,
     publicUrl: options.publicUrl,
     port: () => port,
-    inRoom: createKeyedQueue(),
     now: options.now ?? Date.now,
   };
   services.boards = createBoards(services, limits.boardIntervalMs);

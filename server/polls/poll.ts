@@ -15,6 +15,8 @@ export type Poll = {
   status: PollStatus;
   revealed: boolean;
   createdAt: number;
+  /** Bumped by every change, so a change can be a compare-and-set. */
+  version: number;
 };
 
 /** One participant's answer in one round; a changed vote replaces it. */
@@ -23,7 +25,7 @@ export type Ballot = { roomCode: string; pollId: string; round: number; particip
 export function pollFromDeck(roomCode: string, def: DeckPoll, now: number): Poll {
   const options = def.kind === 'single' || def.kind === 'multiple' ? def.options : [];
   const correct = 'correct' in def ? def.correct : undefined;
-  return { roomCode, id: def.id, question: def.question, kind: def.kind, options, ...(correct !== undefined ? { correct } : {}), revote: def.revote, round: 1, status: 'open', revealed: false, createdAt: now };
+  return { roomCode, id: def.id, question: def.question, kind: def.kind, options, ...(correct !== undefined ? { correct } : {}), revote: def.revote, round: 1, status: 'open', revealed: false, createdAt: now, version: 1 };
 }
 
 export function pollFromAdHoc(roomCode: string, id: string, input: AdHocPoll, now: number): Poll {
@@ -33,14 +35,15 @@ export function pollFromAdHoc(roomCode: string, id: string, input: AdHocPoll, no
     if (input.kind === 'single' && (input.correct?.length ?? 0) > 1) throw new Refusal('INVALID_PAYLOAD', 'a single-choice poll has one correct answer');
   }
   const correct = 'correct' in input ? input.correct : undefined;
-  return { roomCode, id, question: input.question, kind: input.kind, options, ...(correct !== undefined ? { correct } : {}), revote: true, round: 1, status: 'open', revealed: false, createdAt: now };
+  return { roomCode, id, question: input.question, kind: input.kind, options, ...(correct !== undefined ? { correct } : {}), revote: true, round: 1, status: 'open', revealed: false, createdAt: now, version: 1 };
 }
 
-export const closePoll = (poll: Poll): Poll => ({ ...poll, status: 'closed' });
-export const revealPoll = (poll: Poll): Poll => ({ ...poll, status: 'closed', revealed: true });
+export const closePoll = (poll: Poll): Poll => ({ ...poll, status: 'closed', version: poll.version + 1 });
+export const revealPoll = (poll: Poll): Poll => ({ ...poll, status: 'closed', revealed: true, version: poll.version + 1 });
 /** Peer instruction: after discussion the same question opens again as the next round. */
-export const startRevote = (poll: Poll): Poll => ({ ...poll, round: poll.round + 1, status: 'open', revealed: false });
-export const resetPoll = (poll: Poll): Poll => ({ ...poll, round: 1, status: 'open', revealed: false });
+export const startRevote = (poll: Poll): Poll => ({ ...poll, round: poll.round + 1, status: 'open', revealed: false, version: poll.version + 1 });
+/** Back to an empty round 1; the store deletes the ballots in the same transaction. */
+export const resetPoll = (poll: Poll): Poll => ({ ...poll, round: 1, status: 'open', revealed: false, version: poll.version + 1 });
 
 /** Checks a ballot against the poll: open, this round, and a choice of the poll's kind. */
 export function checkVote(poll: Poll, vote: PollVote): Choice {

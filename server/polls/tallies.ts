@@ -1,60 +1,36 @@
-import type { Choice, MyVote, RoundTally } from '../protocol';
+import type { MyVote, RoundTally } from '../protocol';
 import type { Store } from '../store/store';
-import type { Ballot, Poll } from './poll';
+import type { Poll } from './poll';
 import { tallyRound } from './poll';
 
-type Rounds = Map<number, Map<string, Choice>>;
-
 /**
- * The ballots of each poll, by round and participant, loaded from the store on first use and
- * kept current as votes are saved; and the presenter's live tally, sent at most once per
- * interval per poll however fast votes arrive (a tally per vote would be O(audience²)), and
- * at least once per interval while they keep arriving.
+ * A poll's results, counted from the store's ballots (no copy in memory that another process
+ * could not see), and the presenter's live tally: sent at most once per interval per poll however
+ * fast votes arrive (a tally per vote would be O(audience²)), and at least once per interval
+ * while they keep arriving.
  */
 export function createTallies(store: Store, intervalMs: number, send: (code: string, pollId: string) => Promise<void>) {
-  const polls = new Map<string, Promise<Rounds>>();
   const pending = new Map<string, NodeJS.Timeout>();
   const lastSent = new Map<string, number>();
   const key = (code: string, pollId: string) => `${code}\0${pollId}`;
 
-  function roundsOf(code: string, pollId: string): Promise<Rounds> {
-    let rounds = polls.get(key(code, pollId));
-    if (!rounds) {
-      rounds = store.listBallots(code, pollId).then((ballots) => {
-        const loaded: Rounds = new Map();
-        for (const b of ballots) add(loaded, b);
-        return loaded;
-      });
-      polls.set(key(code, pollId), rounds);
-    }
-    return rounds;
-  }
-  const add = (rounds: Rounds, b: Ballot) => {
-    if (!rounds.has(b.round)) rounds.set(b.round, new Map());
-    rounds.get(b.round)!.set(b.participantId, b.choice);
-  };
-
   return {
-    /** Call after the store has the ballot. */
-    async record(ballot: Ballot) {
-      add(await roundsOf(ballot.roomCode, ballot.pollId), ballot);
-    },
     async results(poll: Poll): Promise<RoundTally[]> {
-      const rounds = await roundsOf(poll.roomCode, poll.id);
-      return Array.from({ length: poll.round }, (_, i) => tallyRound(poll, i + 1, [...(rounds.get(i + 1)?.values() ?? [])]));
+      const ballots = await store.listBallots(poll.roomCode, poll.id);
+      return Array.from({ length: poll.round }, (_, i) => tallyRound(poll, i + 1, ballots.filter((b) => b.round === i + 1).map((b) => b.choice)));
     },
     async myVote(poll: Poll, participantId: string): Promise<MyVote | null> {
-      const choice = (await roundsOf(poll.roomCode, poll.id)).get(poll.round)?.get(participantId);
+      const choice = await store.getBallot(poll.roomCode, poll.id, poll.round, participantId);
       return choice ? { pollId: poll.id, round: poll.round, choice } : null;
-    },
-    forget(code: string, pollId: string) {
-      polls.delete(key(code, pollId));
     },
     changed(code: string, pollId: string) {
       const k = key(code, pollId);
       const flush = () => {
         pending.delete(k);
-        lastSent.set(k, Date.now());
+        const now = Date.now();
+        // Only recent sends matter: forget polls that have gone quiet, so the map does not grow.
+        if (lastSent.size > 1000) for (const [other, at] of lastSent) if (now - at > intervalMs) lastSent.delete(other);
+        lastSent.set(k, now);
         void send(code, pollId).catch((error: unknown) => console.error('[poll:tally]', error));
       };
       // Due already: send from here. During a burst of votes the timers wait for the burst,

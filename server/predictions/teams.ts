@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { TEAM_LIMITS } from '../protocol';
 import type { Member, TeamView, TeamsMode } from '../protocol';
 
 /** A student as the room knows them: the voter cookie's id, a chosen name, a team. */
@@ -49,13 +48,4 @@ export function formTeams(participantIds: string[]): Map<string, string> {
   const teams = new Map<string, string>();
   participantIds.forEach((id, i) => teams.set(id, `team-${Math.floor((i * count) / participantIds.length) + 1}`));
   return teams;
-}
-
-/** A late joiner fills the smallest team, or starts a new one when every team is full. */
-export function teamForLateJoiner(participants: Participant[]): string {
-  const sizes = new Map<string, number>();
-  for (const p of participants) if (p.teamId) sizes.set(p.teamId, (sizes.get(p.teamId) ?? 0) + 1);
-  const smallest = [...sizes].sort(([a, x], [b, y]) => x - y || Number(a.split('-')[1]) - Number(b.split('-')[1]))[0];
-  if (smallest && smallest[1] < TEAM_LIMITS.maxSize) return smallest[0];
-  return `team-${Math.max(0, ...[...sizes.keys()].map((id) => Number(id.split('-')[1]))) + 1}`;
 }

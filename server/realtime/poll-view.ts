@@ -3,7 +3,7 @@ import { pollState } from '../polls/poll';
 import type { Poll } from '../polls/poll';
 import type { Room } from '../rooms/room';
 import { roomSnapshot } from '../rooms/room';
-import { openRoom } from './open-room';
+import { changeRoom } from './room-change';
 import { myTeam, predictionStateOf } from './prediction-view';
 import type { AppSocket, Services } from './types';
 import { presentersOf } from './types';
@@ -18,16 +18,16 @@ export async function announcePoll(services: Services, room: Room, version = roo
   io.to(presentersOf(room.code)).emit('poll:state', { version, poll: pollState(poll, results, 'presenter') });
 }
 
-/** Saves the poll; if it is (or is to be) on screen, bumps the room's version and tells everyone. */
-export async function savePollAndShow(services: Services, code: string, poll: Poll, makeActive = false): Promise<PollState> {
-  await services.store.savePoll(poll);
-  const room = await openRoom(services, code);
-  if (makeActive || room.activePollId === poll.id) {
-    const next = { ...room, activePollId: poll.id, version: room.version + 1 };
-    await services.store.saveRoomState(next);
-    await announcePoll(services, next);
-  }
-  services.tallies.changed(code, poll.id);
+/**
+ * After a poll changed: if it is on screen (or `show` puts it there), bumps the room's version
+ * and tells everyone; the presenter's tally follows. Returns the presenter's view of the poll.
+ */
+export async function pollChanged(services: Services, poll: Poll, show = false): Promise<PollState> {
+  const { after } = await changeRoom(services, poll.roomCode, (room) =>
+    show || room.activePollId === poll.id ? { ...room, activePollId: poll.id, version: room.version + 1 } : undefined,
+  );
+  if (after) await announcePoll(services, after);
+  services.tallies.changed(poll.roomCode, poll.id);
   return pollState(poll, await services.tallies.results(poll), 'presenter');
 }
 

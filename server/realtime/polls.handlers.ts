@@ -5,9 +5,11 @@ import { Refusal } from '../errors';
 import { checkVote, closePoll, pollFromAdHoc, pollFromDeck, resetPoll, revealPoll, startRevote } from '../polls/poll';
 import type { Poll } from '../polls/poll';
 import { findDeckPoll } from '../rooms/room';
+import type { CastOutcome } from '../store/store';
 import { handle } from './handler';
-import { savePollAndShow } from './poll-view';
+import { pollChanged } from './poll-view';
 import { openRoom } from './open-room';
+import { untilStored } from './room-change';
 import type { AppSocket, Services } from './types';
 
 async function pollOf(services: Services, code: string, pollId: string): Promise<Poll> {
@@ -16,51 +18,50 @@ async function pollOf(services: Services, code: string, pollId: string): Promise
   return poll;
 }
 
+/** Why a ballot was not counted, as the voter reads it. */
+const NOT_CAST: Record<Exclude<CastOutcome, 'cast'>, Refusal> = {
+  closed: new Refusal('POLL_CLOSED'),
+  'round-over': new Refusal('POLL_CLOSED', 'That round is over; vote again in the new one.'),
+  'not-on-screen': new Refusal('POLL_CLOSED', 'This poll is no longer on screen.'),
+  missing: new Refusal('NOT_FOUND', 'There is no such poll in this room.'),
+};
+
 export function registerPollHandlers(services: Services, socket: AppSocket) {
   const { limits, store, tallies } = services;
 
-  const update = (code: string, poll: Poll, makeActive = false) => savePollAndShow(services, code, poll, makeActive);
-
-  handle(socket, limits, 'poll:open', PollOpen, 'presenter', (input, { code }) =>
-    services.inRoom(code, async () => {
-      if ('adHoc' in input) return update(code, pollFromAdHoc(code, `adhoc-${randomBytes(6).toString('hex')}`, input.adHoc, services.now()), true);
-      const existing = await store.getPoll(code, input.pollId);
-      if (existing) return update(code, existing, true);
-      const room = await openRoom(services, code);
-      const def = findDeckPoll(services.decks.get(room.deckId)!, input.pollId);
-      if (!def) throw new Refusal('NOT_FOUND', 'There is no such poll in this deck.');
-      return update(code, pollFromDeck(code, def, services.now()), true);
-    }),
-  );
+  handle(socket, limits, 'poll:open', PollOpen, 'presenter', async (input, { code }) => {
+    if ('adHoc' in input) return pollChanged(services, await store.addPoll(pollFromAdHoc(code, `adhoc-${randomBytes(6).toString('hex')}`, input.adHoc, services.now())), true);
+    const existing = await store.getPoll(code, input.pollId);
+    if (existing) return pollChanged(services, existing, true);
+    const room = await openRoom(services, code);
+    const def = findDeckPoll(services.decks.get(room.deckId)!, input.pollId);
+    if (!def) throw new Refusal('NOT_FOUND', 'There is no such poll in this deck.');
+    return pollChanged(services, await store.addPoll(pollFromDeck(code, def, services.now())), true);
+  });
 
   const transitions = { 'poll:close': closePoll, 'poll:reveal': revealPoll, 'poll:revote': startRevote, 'poll:reset': resetPoll } as const;
   for (const [event, transition] of Object.entries(transitions) as [keyof typeof transitions, (p: Poll) => Poll][]) {
-    handle(socket, limits, event, PollAction, 'presenter', ({ pollId }, { code }) =>
-      services.inRoom(code, async () => {
-        const poll = await pollOf(services, code, pollId);
-        if (event === 'poll:reset') {
-          await store.deleteBallots(code, pollId);
-          tallies.forget(code, pollId);
-        }
-        return update(code, transition(poll));
-      }),
-    );
+    handle(socket, limits, event, PollAction, 'presenter', async ({ pollId }, { code }) => {
+      const next = await untilStored(async () => {
+        const candidate = transition(await pollOf(services, code, pollId));
+        return (await store.updatePoll(candidate, { clearBallots: event === 'poll:reset' })) ? candidate : undefined;
+      });
+      return pollChanged(services, next);
+    });
   }
 
-  handle(socket, limits, 'poll:vote', PollVote, 'member', (vote, session) =>
-    // In the room's queue, so a vote can't slip in after the close it raced with.
-    services.inRoom(session.code, async (): Promise<MyVote> => {
-      if (session.role !== 'student') throw new Refusal('FORBIDDEN', 'Presenters do not vote.');
-      if (!session.participantId) throw new Refusal('NOT_JOINED', 'Reload the page to get a voter id.');
-      const poll = await pollOf(services, session.code, vote.pollId);
-      const checked = checkVote(poll, vote);
-      // A prediction's free answers are counted by Python's reading of them: 15.0 and 15 are one answer.
-      const choice = typeof poll.correct === 'string' && 'text' in checked ? { text: (await (await services.python()).freeLabels([checked.text]))[0]! } : checked;
-      const ballot = { roomCode: session.code, pollId: poll.id, round: poll.round, participantId: session.participantId, choice, at: services.now() };
-      await store.saveBallot(ballot); // acked only once the store has it
-      await tallies.record(ballot);
-      tallies.changed(session.code, poll.id);
-      return { pollId: poll.id, round: poll.round, choice };
-    }),
-  );
+  handle(socket, limits, 'poll:vote', PollVote, 'member', async (vote, session): Promise<MyVote> => {
+    if (session.role !== 'student') throw new Refusal('FORBIDDEN', 'Presenters do not vote.');
+    if (!session.participantId) throw new Refusal('NOT_JOINED', 'Reload the page to get a voter id.');
+    const poll = await pollOf(services, session.code, vote.pollId);
+    const checked = checkVote(poll, vote);
+    // A prediction's free answers are counted by Python's reading of them: 15.0 and 15 are one answer.
+    const choice = typeof poll.correct === 'string' && 'text' in checked ? { text: (await (await services.python()).freeLabels([checked.text]))[0]! } : checked;
+    // The store checks the poll is on screen, open and in this round in the same transaction as
+    // the write, so a vote cannot slip in after the close it raced with; acked only once stored.
+    const outcome = await store.castBallot({ roomCode: session.code, pollId: poll.id, round: vote.round, participantId: session.participantId, choice, at: services.now() });
+    if (outcome !== 'cast') throw NOT_CAST[outcome];
+    tallies.changed(session.code, poll.id);
+    return { pollId: poll.id, round: vote.round, choice };
+  });
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PredictAction, PredictPoll, PredictWhatIf } from '../protocol';
-import type { PredictionState, StepRecord } from '../protocol';
+import type { PredictionState } from '../protocol';
 import { Refusal } from '../errors';
 import { outcomeLabel } from '../predictions/outcome';
 import { findDeckPrediction, lockPrediction, predictionState, revealStep, unlockPrediction } from '../predictions/prediction';
@@ -8,7 +8,8 @@ import type { RoomPrediction } from '../predictions/sheet';
 import type { Poll } from '../polls/poll';
 import { handle } from './handler';
 import { openRoom } from './open-room';
-import { savePollAndShow } from './poll-view';
+import { pollChanged } from './poll-view';
+import { changeRoom, untilStored } from './room-change';
 import { announcePrediction, currentTeams, predictionBoard } from './prediction-view';
 import type { AppSocket, Services } from './types';
 
@@ -29,33 +30,31 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
     return { room, prediction, key, stored };
   }
 
-  /** Saves the prediction; if it is on screen, bumps the room's version and tells everyone. */
-  async function save(code: string, next: RoomPrediction, key: StepRecord[]): Promise<PredictionState> {
-    await store.savePrediction(next);
-    const room = await openRoom(services, code);
-    if (room.activePredictionId === next.predictionId) {
-      const bumped = { ...room, version: room.version + 1 };
-      await store.saveRoomState(bumped);
-      await announcePrediction(services, bumped, bumped.version);
-    }
-    services.boards.changed(code, next.predictionId);
+  /**
+   * Moves a prediction on, compare-and-set against what `attempt` read (retried if another
+   * presenter device moved it first); if it is on screen, bumps the room's version and tells everyone.
+   */
+  async function change(code: string, predictionId: string, attempt: (loaded: Awaited<ReturnType<typeof load>>) => Promise<RoomPrediction>): Promise<PredictionState> {
+    const { next, key } = await untilStored(async () => {
+      const loaded = await load(code, predictionId);
+      const candidate = await attempt(loaded);
+      return (await store.updatePrediction(candidate, loaded.stored)) ? { next: candidate, key: loaded.key } : undefined;
+    });
+    const { after } = await changeRoom(services, code, (room) => (room.activePredictionId === predictionId ? { ...room, version: room.version + 1 } : undefined));
+    if (after) await announcePrediction(services, after, after.version);
+    services.boards.changed(code, predictionId);
     return predictionState(next, key, await store.listGrades(code));
   }
 
   const transitions = { 'predict:lock': lockPrediction, 'predict:unlock': unlockPrediction } as const;
   for (const [event, transition] of Object.entries(transitions) as [keyof typeof transitions, (p: RoomPrediction) => RoomPrediction][]) {
-    handle(socket, limits, event, PredictAction, 'presenter', ({ predictionId }, { code }) =>
-      services.inRoom(code, async () => {
-        const { stored, key } = await load(code, predictionId);
-        return save(code, transition(stored), key);
-      }),
-    );
+    handle(socket, limits, event, PredictAction, 'presenter', ({ predictionId }, { code }) => change(code, predictionId, async ({ stored }) => transition(stored)));
   }
 
   // Locks the sheets, shows the next step's executed outcome, and fixes every team's verdict on it.
+  // Locks the sheets, shows the next step's executed outcome, and fixes every team's verdict on it.
   handle(socket, limits, 'predict:reveal', PredictAction, 'presenter', ({ predictionId }, { code }) =>
-    services.inRoom(code, async () => {
-      const { prediction, key, stored } = await load(code, predictionId);
+    change(code, predictionId, async ({ prediction, key, stored }) => {
       const next = revealStep(stored, key.length);
       const step = next.revealed - 1;
       if (prediction.graded.includes(step)) {
@@ -63,9 +62,10 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
         const teamIds = currentTeams(participants);
         const rows = teamIds.map((t) => sheets.find((s) => s.teamId === t)?.rows[step] ?? { kind: '' as const, value: '', prints: '' });
         const [graded] = await (await services.python()).grade([{ outcome: key[step]!.outcome, printed: key[step]!.printed, prints: prediction.prints, rows }]);
+        // Grading is a pure function of locked sheets: a retry stores the same verdicts again.
         await store.saveGrades(code, teamIds.map((teamId, i) => ({ predictionId, teamId, step, verdict: graded!.rows[i]!.verdict, label: graded!.rows[i]!.label })));
       }
-      return save(code, next, key);
+      return next;
     }),
   );
 
@@ -76,14 +76,13 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
 
   // Any step as a one-tap poll for individuals: the authored distractors beside the executed
   // answer, or free entry counted by Python's reading of each answer.
-  handle(socket, limits, 'predict:poll', PredictPoll, 'presenter', ({ predictionId, step }, { code }) =>
-    services.inRoom(code, async () => {
+  handle(socket, limits, 'predict:poll', PredictPoll, 'presenter', async ({ predictionId, step }, { code }) => {
       const { prediction, key } = await load(code, predictionId);
       const record = key[step];
       if (!record || record.outcome.kind === 'timeout') throw new Refusal('INVALID_PAYLOAD', `step ${step + 1} cannot be polled`);
       const id = `${predictionId}-${step + 1}`;
       const existing = await store.getPoll(code, id);
-      if (existing) return savePollAndShow(services, code, existing, true);
+      if (existing) return pollChanged(services, existing, true);
       const answer = outcomeLabel(record.outcome);
       const distractors = prediction.distractors[step] ?? [];
       const options = distractors.length > 0 ? shuffled([answer, ...distractors]) : [];
@@ -100,10 +99,10 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
         status: 'open',
         revealed: false,
         createdAt: services.now(),
+        version: 1,
       };
-      return savePollAndShow(services, code, poll, true);
-    }),
-  );
+      return pollChanged(services, await store.addPoll(poll), true);
+  });
 
   // The presenter's "what if": other arguments or more steps, run in the answer key's sandboxed,
   // time-limited interpreter. Arguments must be literals, so nothing else runs.

@@ -2,7 +2,7 @@ import QRCode from 'qrcode';
 import { PresenterPair, PresenterRedeem, RoomJoin, RoomSnapshotRequest, SlideSet } from '../protocol';
 import type { PairResult, RedeemResult, RoomJoinResult } from '../protocol';
 import { Refusal } from '../errors';
-import { findDeckPoll, moveSlide, pollForSlide } from '../rooms/room';
+import { arriveAt, findDeckPoll } from '../rooms/room';
 import { pollFromDeck } from '../polls/poll';
 import { hashSecret, newSecret, secretMatches } from '../rooms/secrets';
 import { publicBaseUrl } from '../http/public-url';
@@ -11,7 +11,8 @@ import { openRoom } from './open-room';
 import { announcePoll, snapshotFor } from './poll-view';
 import { announcePrediction } from './prediction-view';
 import { formTeamsNow, placeStudent } from './teams.handlers';
-import { openPrediction, predictionForSlide } from '../predictions/prediction';
+import { openPrediction } from '../predictions/prediction';
+import { changeRoom } from './room-change';
 import type { AppSocket, Services, SocketData } from './types';
 import { presentersOf } from './types';
 
@@ -38,45 +39,39 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
     Object.assign(socket.data, { code, role } satisfies Partial<SocketData>);
     if (role === 'student') {
       services.audience.join(code);
-      await services.inRoom(code, async () => placeStudent(services, await openRoom(services, code), socket));
+      await placeStudent(services, room, socket);
     } else if (room.activePredictionId) services.boards.changed(code, room.activePredictionId);
     return { role, snapshot: await snapshotFor(services, await openRoom(services, code), socket) };
   });
 
   handle(socket, limits, 'room:snapshot', RoomSnapshotRequest, 'member', async (_input, { code }) => snapshotFor(services, await openRoom(services, code), socket));
 
-  handle(socket, limits, 'slide:set', SlideSet, 'presenter', (position, { code }) =>
-    services.inRoom(code, async () => {
-      const room = await openRoom(services, code);
-      const deck = services.decks.get(room.deckId);
-      if (!deck) throw new Refusal('NOT_FOUND', `deck "${room.deckId}" is not installed`);
-      const moved = moveSlide(room, deck, position);
-      if (!moved.changed) return { version: room.version };
+  handle(socket, limits, 'slide:set', SlideSet, 'presenter', async (position, { code }) => {
+    const { deckId } = await openRoom(services, code);
+    const deck = services.decks.get(deckId);
+    if (!deck) throw new Refusal('NOT_FOUND', `deck "${deckId}" is not installed`);
+    let arrival: ReturnType<typeof arriveAt>;
+    const { before, after } = await changeRoom(services, code, async (room) => {
+      arrival = arriveAt(room, deck, position);
+      if (!arrival) return undefined;
       // Arriving on a poll's or prediction's slide puts it on screen (opened on the first visit); leaving takes it off.
-      const activePollId = pollForSlide(deck, moved.room.slide);
-      const pollChanged = activePollId !== room.activePollId;
-      if (activePollId && pollChanged && !(await services.store.getPoll(code, activePollId))) {
-        await services.store.savePoll(pollFromDeck(code, findDeckPoll(deck, activePollId)!, services.now()));
-      }
-      const activePredictionId = predictionForSlide(deck, moved.room.slide);
-      const predictionChanged = activePredictionId !== room.activePredictionId;
-      if (activePredictionId && predictionChanged && !(await services.store.getPrediction(code, activePredictionId))) {
-        await services.store.savePrediction(openPrediction(code, activePredictionId));
-      }
-      // Each broadcast carries its own version: slide, then poll, then prediction.
-      const pollVersion = moved.room.version + (pollChanged ? 1 : 0);
-      const next = { ...moved.room, activePollId, activePredictionId, version: pollVersion + (predictionChanged ? 1 : 0) };
-      await services.store.saveRoomState(next);
-      services.io.to(code).emit('room:state', { version: moved.room.version, slide: next.slide });
-      if (pollChanged) await announcePoll(services, next, pollVersion);
-      if (predictionChanged) await announcePrediction(services, next, next.version);
+      const { activePollId, activePredictionId } = arrival.room;
+      if (activePollId && arrival.pollChanged) await services.store.addPoll(pollFromDeck(code, findDeckPoll(deck, activePollId)!, services.now()));
+      if (activePredictionId && arrival.predictionChanged) await services.store.addPrediction(openPrediction(code, activePredictionId));
+      return arrival.room;
+    });
+    if (!after || !arrival) return { version: before.version };
+    services.io.to(code).emit('room:state', { version: arrival.slideVersion, slide: after.slide });
+    if (arrival.pollChanged) await announcePoll(services, after, arrival.pollVersion);
+    if (arrival.predictionChanged) await announcePrediction(services, after, after.version);
+    if (after.activePredictionId) {
       // The first prediction of the lecture splits the room into teams.
-      if (activePredictionId && !room.teams.formed) await formTeamsNow(services, code);
+      if (!before.teams.formed) await formTeamsNow(services, code);
       // The presenters' board grades in Python, which also starts Pyodide before the first reveal or what-if.
-      if (activePredictionId) services.boards.changed(code, activePredictionId);
-      return { version: next.version };
-    }),
-  );
+      services.boards.changed(code, after.activePredictionId);
+    }
+    return { version: after.version };
+  });
 
   handle(socket, limits, 'presenter:pair', PresenterPair, 'presenter', async (_input, { code }): Promise<PairResult> => {
     const token = newSecret();

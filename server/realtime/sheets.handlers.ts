@@ -24,6 +24,10 @@ export function registerSheetHandlers(services: Services, socket: AppSocket) {
     throw new Refusal('UPDATE_REFUSED', `That edit was refused: ${reason}.`);
   };
 
+  const lockedOut = (): never => {
+    throw new Refusal('SHEET_LOCKED');
+  };
+
   /** The sheet a message is for: a student's own team's; any team's for a presenter, who must name it. */
   async function sheetFor(code: string, predictionId: string, teamId: string | undefined): Promise<SheetRef> {
     const room = await openRoom(services, code);
@@ -53,18 +57,15 @@ export function registerSheetHandlers(services: Services, socket: AppSocket) {
       if (!sheets.has(room)) sheets.set(room, { code: ref.code, predictionId: ref.predictionId, teamId: ref.teamId });
       return { messages: reply.messages!, awareness: reply.awareness ?? null };
     }
-    // In the room's queue, so no write lands after the lock it raced with.
-    return services.inRoom(ref.code, async () => {
-      const [current, prediction] = await Promise.all([openRoom(services, ref.code), store.getPrediction(ref.code, ref.predictionId)]);
-      if (prediction?.status !== 'open' || current.activePredictionId !== ref.predictionId) throw new Refusal('SHEET_LOCKED');
-      const result = await services.sheets.write(ref, input.message, session.participantId!, services.now());
-      if (!result.ok) return refuseAndDisconnect(result.reason);
-      if (result.relay) {
-        socket.to(room).emit('sheet:sync', { predictionId: ref.predictionId, teamId: ref.teamId, message: result.relay });
-        services.boards.changed(ref.code, ref.predictionId);
-      }
-      return { messages: [], awareness: null };
-    });
+    // Stored only while the prediction is open and on screen, checked in the same transaction as
+    // the write, so no edit lands after the lock it raced with.
+    const result = await services.sheets.write(ref, input.message, session.participantId!, services.now());
+    if (!result.ok) return result.locked ? lockedOut() : refuseAndDisconnect(result.reason);
+    if (result.relay) {
+      socket.to(room).emit('sheet:sync', { predictionId: ref.predictionId, teamId: ref.teamId, message: result.relay });
+      services.boards.changed(ref.code, ref.predictionId);
+    }
+    return { messages: [], awareness: null };
   });
 
   handle(socket, limits, 'sheet:awareness', SheetAwareness, 'member', async (input, session) => {

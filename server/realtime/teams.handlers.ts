@@ -1,7 +1,7 @@
-import { TeamPick, TeamRename, TeamsConfigure } from '../protocol';
+import { TEAM_LIMITS, TeamPick, TeamRename, TeamsConfigure } from '../protocol';
 import type { Member, MyTeam } from '../protocol';
 import { Refusal } from '../errors';
-import { formTeams, memberView, teamForLateJoiner } from '../predictions/teams';
+import { formTeams, memberView } from '../predictions/teams';
 import type { Room } from '../rooms/room';
 import { handle } from './handler';
 import { openRoom } from './open-room';
@@ -17,7 +17,7 @@ function moveSockets(services: Services, code: string, participantId: string, fr
 
 /**
  * A student who joins: recorded (join order), and, once teams are formed, put in the smallest team;
- * their socket joins their team's room. Call inside the room's queue.
+ * their socket joins their team's room.
  */
 export async function placeStudent(services: Services, room: Room, socket: AppSocket) {
   const participantId = socket.data.participantId;
@@ -25,14 +25,16 @@ export async function placeStudent(services: Services, room: Room, socket: AppSo
   await socket.join(participantRoom(room.code, participantId));
   const me = await services.store.addParticipant(room.code, participantId, services.now());
   if (!me.teamId && room.teams.formed && room.teams.mode === 'auto') {
-    const teamId = teamForLateJoiner(await services.store.listParticipants(room.code));
-    await services.store.assignTeam(room.code, participantId, teamId);
+    const teamId = await services.store.joinSmallestTeam(room.code, participantId, TEAM_LIMITS.maxSize);
     await socket.join(teamRoom(room.code, teamId));
     await announceTeam(services, room.code, teamId);
   } else if (me.teamId) await socket.join(teamRoom(room.code, me.teamId));
 }
 
-/** Splits the students connected now into teams, by join order; every phone then asks for a snapshot. Call inside the room's queue. */
+/**
+ * Splits the students connected now (on every process) into teams, by join order, in one
+ * transaction; every phone then asks for a snapshot.
+ */
 export async function formTeamsNow(services: Services, code: string) {
   const sockets = await services.io.in(code).fetchSockets();
   const connected = new Set(sockets.flatMap((s) => (s.data.role === 'student' && s.data.participantId ? [s.data.participantId] : [])));
@@ -59,8 +61,7 @@ export function registerTeamHandlers(services: Services, socket: AppSocket) {
     return memberView({ participantId, name });
   });
 
-  handle(socket, limits, 'team:pick', TeamPick, 'member', (input, session) =>
-    services.inRoom(session.code, async (): Promise<MyTeam> => {
+  handle(socket, limits, 'team:pick', TeamPick, 'member', async (input, session): Promise<MyTeam> => {
       const participantId = studentOnly(session.role, session.participantId);
       const room = await openRoom(services, session.code);
       if (room.teams.mode !== 'tables') throw new Refusal('INVALID_PAYLOAD', 'The presenter forms the teams in this room.');
@@ -72,11 +73,9 @@ export function registerTeamHandlers(services: Services, socket: AppSocket) {
       if (before?.teamId && before.teamId !== teamId) await announceTeam(services, room.code, before.teamId);
       await announceTeam(services, room.code, teamId);
       return myTeam(services, room, participantId);
-    }),
-  );
+  });
 
-  handle(socket, limits, 'teams:configure', TeamsConfigure, 'presenter', (input, { code }) =>
-    services.inRoom(code, async () => {
+  handle(socket, limits, 'teams:configure', TeamsConfigure, 'presenter', async (input, { code }) => {
       if (input.mode === 'auto') {
         await formTeamsNow(services, code);
         return { mode: input.mode, tables: 0 };
@@ -86,6 +85,5 @@ export function registerTeamHandlers(services: Services, socket: AppSocket) {
       for (const p of everyone) moveSockets(services, code, p.participantId, p.teamId, null);
       services.io.to(code).emit('team:reset', { mode: 'tables', tables: input.tables });
       return { mode: input.mode, tables: input.tables };
-    }),
-  );
+  });
 }

@@ -42,8 +42,6 @@ export type Services = {
   limits: Limits;
   publicUrl: Config['publicUrl'];
   port: () => number;
-  /** Serialises read-modify-write work on one room. */
-  inRoom: <T>(code: string, task: () => Promise<T>) => Promise<T>;
   now: () => number;
 };
 

@@ -2,6 +2,7 @@ import type { RoomSnapshot, SlidePosition } from '../protocol';
 import type { Deck } from '../decks/types';
 import { Refusal } from '../errors';
 import { NO_TEAMS } from '../predictions/teams';
+import { predictionForSlide } from '../predictions/prediction';
 import type { TeamsConfig } from '../predictions/teams';
 
 export type Room = {
@@ -48,6 +49,24 @@ export function moveSlide(room: Room, deck: Deck, to: SlidePosition): { room: Ro
 /** What arriving on a slide does to the poll on screen: the slide's own poll, or none. */
 export function pollForSlide(deck: Deck, { h, v }: SlidePosition): string | null {
   return deck.stacks[h]?.[v]?.poll?.id ?? null;
+}
+
+/**
+ * Arriving at a position: the slide, and the poll and prediction on screen (the slide's own, or
+ * none). Each change gets its own version, in the order they are broadcast: slide, poll,
+ * prediction. Undefined when the room is already there.
+ */
+export function arriveAt(room: Room, deck: Deck, to: SlidePosition) {
+  const moved = moveSlide(room, deck, to);
+  if (!moved.changed) return undefined;
+  const activePollId = pollForSlide(deck, to);
+  const activePredictionId = predictionForSlide(deck, to);
+  const pollChanged = activePollId !== room.activePollId;
+  const predictionChanged = activePredictionId !== room.activePredictionId;
+  const slideVersion = moved.room.version;
+  const pollVersion = slideVersion + (pollChanged ? 1 : 0);
+  const next: Room = { ...moved.room, activePollId, activePredictionId, version: pollVersion + (predictionChanged ? 1 : 0) };
+  return { room: next, slideVersion, pollVersion, pollChanged, predictionChanged };
 }
 
 export function findDeckPoll(deck: Deck, pollId: string) {

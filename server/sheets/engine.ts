@@ -7,7 +7,7 @@ import type { Store } from '../store/store';
 export type SheetRef = { code: string; predictionId: string; teamId: string; steps: number };
 
 type Reply = { refused?: string; killed?: boolean; messages?: Uint8Array[]; awareness?: Uint8Array | null; relay?: Uint8Array; state?: Uint8Array; rows?: SheetRow[] | string; unchanged?: boolean; clientId?: number };
-export type WriteResult = { ok: true; relay?: Uint8Array; rows?: SheetRow[] } | { ok: false; reason: string };
+export type WriteResult = { ok: true; relay?: Uint8Array; rows?: SheetRow[] } | { ok: false; reason: string; locked?: boolean };
 
 export type EngineLimits = { timeoutMs: number; memoryMb: number };
 export const DEFAULT_ENGINE_LIMITS: EngineLimits = { timeoutMs: 500, memoryMb: 128 };
@@ -91,7 +91,7 @@ export function createSheetEngine(store: Store, limits: EngineLimits = DEFAULT_E
       const rows = reply.rows as SheetRow[];
       const created = await store.saveSheet({ roomCode: ref.code, predictionId: ref.predictionId, teamId: ref.teamId, version: 1, state: reply.state!, rows, updatedAt: Date.now() });
       // Another process made it first: both made the same bytes, so reading theirs is the same sheet.
-      if (!created) return ensure(ref);
+      if (created !== 'saved') return ensure(ref);
     }
     loaded.set(key, stored?.version ?? 1);
     if (loaded.size > MAX_LOADED) {
@@ -125,12 +125,15 @@ export function createSheetEngine(store: Store, limits: EngineLimits = DEFAULT_E
           if (reply.unchanged) return { ok: true };
           const version = loaded.get(key)! + 1;
           const rows = reply.rows as SheetRow[];
-          if (await store.saveSheet({ roomCode: ref.code, predictionId: ref.predictionId, teamId: ref.teamId, version, state: reply.state!, rows, updatedAt: now })) {
+          const saved = await store.saveSheet({ roomCode: ref.code, predictionId: ref.predictionId, teamId: ref.teamId, version, state: reply.state!, rows, updatedAt: now }, { whileOpen: true });
+          if (saved === 'saved') {
             loaded.set(key, version);
             return { ok: true, relay: reply.relay, rows };
           }
-          // Another writer saved first: start again from what it stored.
+          // Not stored, so the worker's copy is ahead of the store: it reloads on next use.
           loaded.delete(key);
+          if (saved === 'locked') return { ok: false, reason: 'locked', locked: true };
+          // Another writer saved first: start again from what it stored.
         }
         return { ok: false, reason: 'the sheet is busy; try again' };
       }),

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import type { SheetRow, Verdict } from '../protocol';
 import type { Participant } from '../predictions/teams';
-import type { Grade, Sheet } from '../predictions/sheet';
-import type { Store } from './store';
+import type { Grade, RoomPrediction, Sheet } from '../predictions/sheet';
+import type { SheetSave, Store } from './store';
 
 type ParticipantRow = { room_code: string; participant_id: string; name: string | null; team_id: string | null; joined_at: number };
 type PredictionRow = { room_code: string; prediction_id: string; status: 'open' | 'locked'; revealed: number };
@@ -10,6 +10,7 @@ type SheetRowRecord = { room_code: string; prediction_id: string; team_id: strin
 type GradeRow = { prediction_id: string; team_id: string; step: number; verdict: Verdict; label: string };
 
 const participantFrom = (r: ParticipantRow): Participant => ({ roomCode: r.room_code, participantId: r.participant_id, name: r.name, teamId: r.team_id, joinedAt: r.joined_at });
+const predictionFrom = (r: PredictionRow): RoomPrediction => ({ roomCode: r.room_code, predictionId: r.prediction_id, status: r.status, revealed: r.revealed });
 const sheetFrom = (r: SheetRowRecord): Sheet => ({
   roomCode: r.room_code,
   predictionId: r.prediction_id,
@@ -22,7 +23,22 @@ const sheetFrom = (r: SheetRowRecord): Sheet => ({
 
 type PredictionVerbs = Pick<
   Store,
-  'addParticipant' | 'getParticipant' | 'renameParticipant' | 'listTeam' | 'listParticipants' | 'setTeams' | 'assignTeam' | 'getPrediction' | 'savePrediction' | 'getSheet' | 'saveSheet' | 'listSheets' | 'saveGrades' | 'listGrades'
+  | 'addParticipant'
+  | 'getParticipant'
+  | 'renameParticipant'
+  | 'listTeam'
+  | 'listParticipants'
+  | 'setTeams'
+  | 'assignTeam'
+  | 'joinSmallestTeam'
+  | 'addPrediction'
+  | 'getPrediction'
+  | 'updatePrediction'
+  | 'getSheet'
+  | 'saveSheet'
+  | 'listSheets'
+  | 'saveGrades'
+  | 'listGrades'
 >;
 
 /** Teams, predictions and team sheets in SQLite; each verb is one statement or one transaction. */
@@ -37,10 +53,12 @@ export function predictionVerbs(db: Database.Database): PredictionVerbs {
     assign: db.prepare('UPDATE participants SET team_id = ? WHERE room_code = ? AND participant_id = ?'),
     teamsConfig: db.prepare('UPDATE rooms SET teams_mode = ?, teams_tables = ?, teams_formed = ? WHERE code = ?'),
     prediction: db.prepare<[string, string], PredictionRow>('SELECT * FROM predictions WHERE room_code = ? AND prediction_id = ?'),
-    upsertPrediction: db.prepare(
-      `INSERT INTO predictions (room_code, prediction_id, status, revealed) VALUES (?, ?, ?, ?)
-       ON CONFLICT (room_code, prediction_id) DO UPDATE SET status = excluded.status, revealed = excluded.revealed`,
+    insertPrediction: db.prepare('INSERT OR IGNORE INTO predictions (room_code, prediction_id, status, revealed) VALUES (?, ?, ?, ?)'),
+    updatePrediction: db.prepare('UPDATE predictions SET status = ?, revealed = ? WHERE room_code = ? AND prediction_id = ? AND status = ? AND revealed = ?'),
+    openOnScreen: db.prepare<[string, string], { open: number }>(
+      "SELECT p.status = 'open' AND r.active_prediction_id = p.prediction_id AS open FROM predictions p JOIN rooms r ON r.code = p.room_code WHERE p.room_code = ? AND p.prediction_id = ?",
     ),
+    teamSizes: db.prepare<[string], { team_id: string; size: number }>('SELECT team_id, COUNT(*) AS size FROM participants WHERE room_code = ? AND team_id IS NOT NULL GROUP BY team_id'),
     sheet: db.prepare<[string, string, string], SheetRowRecord>('SELECT * FROM sheets WHERE room_code = ? AND prediction_id = ? AND team_id = ?'),
     sheets: db.prepare<[string, string], SheetRowRecord>('SELECT * FROM sheets WHERE room_code = ? AND prediction_id = ? ORDER BY team_id'),
     insertSheet: db.prepare('INSERT OR IGNORE INTO sheets (room_code, prediction_id, team_id, version, state, rows, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)'),
@@ -56,6 +74,24 @@ export function predictionVerbs(db: Database.Database): PredictionVerbs {
     q.teamsConfig.run(mode, tables, formed ? 1 : 0, code);
     q.clearTeams.run(code);
     for (const [participantId, teamId] of teams) q.assign.run(teamId, code, participantId);
+  });
+  const joinSmallest = db.transaction((code: string, participantId: string, maxSize: number): string => {
+    const me = q.participant.get(code, participantId);
+    if (me?.team_id) return me.team_id;
+    const sizes = q.teamSizes.all(code).map((r) => ({ id: r.team_id, n: Number(r.team_id.split('-')[1]), size: r.size }));
+    const open = sizes.filter((t) => t.size < maxSize).sort((a, b) => a.size - b.size || a.n - b.n)[0];
+    const teamId = open?.id ?? `team-${Math.max(0, ...sizes.map((t) => t.n)) + 1}`;
+    q.assign.run(teamId, code, participantId);
+    return teamId;
+  });
+  const saveSheet = db.transaction((s: Sheet, whileOpen: boolean): SheetSave => {
+    if (whileOpen && !q.openOnScreen.get(s.roomCode, s.predictionId)?.open) return 'locked';
+    const rows = JSON.stringify(s.rows);
+    const saved =
+      s.version === 1
+        ? q.insertSheet.run(s.roomCode, s.predictionId, s.teamId, Buffer.from(s.state), rows, s.updatedAt).changes === 1
+        : q.updateSheet.run(s.version, Buffer.from(s.state), rows, s.updatedAt, s.roomCode, s.predictionId, s.teamId, s.version - 1).changes === 1;
+    return saved ? 'saved' : 'conflict';
   });
   const saveGrades = db.transaction((code: string, grades: Grade[]) => {
     for (const g of grades) q.upsertGrade.run(code, g.predictionId, g.teamId, g.step, g.verdict, g.label);
@@ -85,21 +121,26 @@ export function predictionVerbs(db: Database.Database): PredictionVerbs {
     async assignTeam(code, participantId, teamId) {
       return q.assign.run(teamId, code, participantId).changes === 1;
     },
+    async joinSmallestTeam(code, participantId, maxSize) {
+      return joinSmallest(code, participantId, maxSize);
+    },
+    async addPrediction(p) {
+      q.insertPrediction.run(p.roomCode, p.predictionId, p.status, p.revealed);
+      return predictionFrom(q.prediction.get(p.roomCode, p.predictionId)!);
+    },
     async getPrediction(code, predictionId) {
       const row = q.prediction.get(code, predictionId);
-      return row && { roomCode: row.room_code, predictionId: row.prediction_id, status: row.status, revealed: row.revealed };
+      return row && predictionFrom(row);
     },
-    async savePrediction(p) {
-      q.upsertPrediction.run(p.roomCode, p.predictionId, p.status, p.revealed);
+    async updatePrediction(next, expected) {
+      return q.updatePrediction.run(next.status, next.revealed, next.roomCode, next.predictionId, expected.status, expected.revealed).changes === 1;
     },
     async getSheet(code, predictionId, teamId) {
       const row = q.sheet.get(code, predictionId, teamId);
       return row && sheetFrom(row);
     },
-    async saveSheet(s) {
-      const rows = JSON.stringify(s.rows);
-      if (s.version === 1) return q.insertSheet.run(s.roomCode, s.predictionId, s.teamId, Buffer.from(s.state), rows, s.updatedAt).changes === 1;
-      return q.updateSheet.run(s.version, Buffer.from(s.state), rows, s.updatedAt, s.roomCode, s.predictionId, s.teamId, s.version - 1).changes === 1;
+    async saveSheet(s, options) {
+      return saveSheet(s, options?.whileOpen ?? false);
     },
     async listSheets(code, predictionId) {
       return q.sheets.all(code, predictionId).map(sheetFrom);

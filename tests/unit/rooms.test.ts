@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { nextPosition, previousPosition, slideOrder } from '../../app/lib/positions';
 import type { Deck } from '../../server/decks/types';
 import { Refusal } from '../../server/errors';
-import { FIRST_SLIDE, isExpired, moveSlide, newRoom, roomSnapshot } from '../../server/rooms/room';
+import { FIRST_SLIDE, arriveAt, isExpired, moveSlide, newRoom, roomSnapshot } from '../../server/rooms/room';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from '../../server/rooms/secrets';
-import { createKeyedQueue } from '../../server/rooms/serialize';
+import { formTeams } from '../../server/predictions/teams';
+import fc from 'fast-check';
 import { JoinCode } from '../../server/protocol';
 
 const slide = (fragments: number) => ({ html: '', notes: '', fragments });
@@ -74,19 +75,36 @@ describe('secrets and codes', () => {
   });
 });
 
-describe('createKeyedQueue', () => {
-  it('runs tasks of one key one at a time, in order, and survives a failing task', async () => {
-    const run = createKeyedQueue();
-    const log: string[] = [];
-    const task = (name: string, fail = false) => async () => {
-      log.push(`start ${name}`);
-      await Promise.resolve();
-      log.push(`end ${name}`);
-      if (fail) throw new Error(name);
-      return name;
-    };
-    const results = await Promise.allSettled([run('a', task('1')), run('a', task('2', true)), run('a', task('3'))]);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(log).toEqual(['start 1', 'end 1', 'start 2', 'end 2', 'start 3', 'end 3']);
+describe('arriveAt', () => {
+  const room = newRoom('ABCDEF', 'd', 'hash', 0);
+  const polled: Deck = { ...deck, stacks: [[slide(0)], [{ ...slide(0), poll: { id: 'poll-1', question: 'Q?', revote: false, kind: 'text' } }]] };
+
+  it('versions each change in broadcast order: slide, then the poll it puts on screen', () => {
+    expect(arriveAt(room, polled, { h: 1, v: 0, f: -1 })).toMatchObject({ slideVersion: 1, pollVersion: 2, pollChanged: true, predictionChanged: false, room: { version: 2, activePollId: 'poll-1' } });
+    const there = arriveAt(room, polled, { h: 1, v: 0, f: -1 })!.room;
+    expect(arriveAt(there, polled, { h: 0, v: 0, f: -1 })).toMatchObject({ slideVersion: 3, pollVersion: 4, room: { version: 4, activePollId: null } });
+  });
+
+  it('changes nothing when the room is already there', () => {
+    expect(arriveAt(room, polled, FIRST_SLIDE)).toBeUndefined();
+  });
+});
+
+describe('formTeams', () => {
+  it('splits by join order into teams of 3 to 5 whose sizes differ by at most one', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 3, max: 400 }), (n) => {
+        const ids = Array.from({ length: n }, (_, i) => `p${i}`);
+        const teams = formTeams(ids);
+        const sizes = [...new Set(teams.values())].map((t) => [...teams.values()].filter((x) => x === t).length);
+        expect(Math.min(...sizes)).toBeGreaterThanOrEqual(3);
+        expect(Math.max(...sizes)).toBeLessThanOrEqual(5);
+        expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+        // Consecutive joiners sit together: team numbers never go down along the join order.
+        const numbers = ids.map((id) => Number(teams.get(id)!.split('-')[1]));
+        expect(numbers).toEqual([...numbers].sort((a, b) => a - b));
+      }),
+    );
+    expect([...formTeams(['a', 'b']).values()]).toEqual(['team-1', 'team-1']);
   });
 });
