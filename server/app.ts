@@ -41,6 +41,7 @@ export type ServerOptions = {
 export type RunningServer = { url: string; port: number; io: AppServer; close: () => Promise<void> };
 
 const SOCKET_PATH = '/socket.io/';
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 /** Builds and starts the whole server: HTTP API, socket.io and the web app on one port. */
 export async function createServer(options: ServerOptions): Promise<RunningServer> {
@@ -71,6 +72,11 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   };
   services.boards = createBoards(services, limits.boardIntervalMs);
   registerHandlers(services);
+  // Rooms past their time and grace are deleted with their data, so the store does not grow forever.
+  const sweep = () =>
+    options.store.deleteRoomsCreatedBefore(services.now() - limits.roomTtlMs - limits.roomGraceMs).catch((error: unknown) => console.error('[sweep]', error));
+  await sweep();
+  const sweeper = setInterval(sweep, SWEEP_EVERY_MS).unref();
   const handleApi = createApiRoutes(services);
 
   const http = createHttpServer(async (req, res) => {
@@ -99,6 +105,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     port,
     io,
     async close() {
+      clearInterval(sweeper);
       audience.close();
       tallies.close();
       services.boards.close();

@@ -14,6 +14,8 @@ export type Limits = {
   tallyIntervalMs: number;
   /** A room can be joined for this long after it was created. */
   roomTtlMs: number;
+  /** An ended room's results can be exported for this long more; then the room and its data are deleted. */
+  roomGraceMs: number;
   pairTokenTtlMs: number;
   /** How often the presenters' class view of a prediction is refreshed, at most. */
   boardIntervalMs: number;
@@ -30,6 +32,7 @@ export const DEFAULT_LIMITS: Limits = {
   audienceIntervalMs: 500,
   tallyIntervalMs: 100,
   roomTtlMs: 24 * 60 * 60 * 1000,
+  roomGraceMs: 7 * 24 * 60 * 60 * 1000,
   pairTokenTtlMs: 5 * 60 * 1000,
   boardIntervalMs: 500,
   sheetTimeoutMs: 500,
@@ -45,6 +48,8 @@ export type Config = {
   cacheDir: string;
   /** Overrides the URL put in join links and QR codes (e.g. behind a proxy). */
   publicUrl: string | undefined;
+  /** Signs voter cookies; every process serving a room needs the same one. Default: kept in DATA_DIR. */
+  participantSecret: string | undefined;
   dev: boolean;
   limits: Limits;
 };
@@ -67,10 +72,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     decksDir: resolve(env.DECKS_DIR || './decks'),
     cacheDir: resolve(env.CACHE_DIR || './node_modules/.cache/yieldroom'),
     publicUrl: env.PUBLIC_URL || undefined,
+    participantSecret: env.PARTICIPANT_SECRET || undefined,
     dev: env.NODE_ENV === 'development',
     limits: {
       ...DEFAULT_LIMITS,
       roomTtlMs: intFrom(env, 'ROOM_TTL_HOURS', DEFAULT_LIMITS.roomTtlMs / 3_600_000) * 3_600_000,
+      roomGraceMs: intFrom(env, 'ROOM_GRACE_HOURS', DEFAULT_LIMITS.roomGraceMs / 3_600_000) * 3_600_000,
     },
   };
 }

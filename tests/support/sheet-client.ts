@@ -18,6 +18,7 @@ export class SheetClient {
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly acks: Promise<unknown>[] = [];
   private socket: Client | undefined;
+  private readonly listening = new WeakSet<Client>();
 
   constructor(readonly predictionId: string) {
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
@@ -36,9 +37,12 @@ export class SheetClient {
 
   /** Step 1 to the server; applies its step 2 and answers its step 1 with what it lacks. */
   async open(socket: Client, teamId?: string) {
+    if (this.socket !== socket && !this.listening.has(socket)) {
+      this.listening.add(socket);
+      socket.on('sheet:sync', (msg) => msg.predictionId === this.predictionId && this.apply(new Uint8Array(msg.message)));
+      socket.on('sheet:awareness', (msg) => awarenessProtocol.applyAwarenessUpdate(this.awareness, new Uint8Array(msg.message), FROM_SERVER));
+    }
     this.socket = socket;
-    socket.on('sheet:sync', (msg) => msg.predictionId === this.predictionId && this.apply(new Uint8Array(msg.message)));
-    socket.on('sheet:awareness', (msg) => awarenessProtocol.applyAwarenessUpdate(this.awareness, new Uint8Array(msg.message), FROM_SERVER));
     const e = encoding.createEncoder();
     syncProtocol.writeSyncStep1(e, this.doc);
     const res = await request<SheetSyncResult>(socket, 'sheet:sync', { predictionId: this.predictionId, message: encoding.toUint8Array(e), ...(teamId ? { teamId } : {}) });
