@@ -11,6 +11,8 @@ import { createParticipants } from './http/participant';
 import { createApiRoutes } from './http/routes';
 import { createTallies } from './polls/tallies';
 import { createAudience } from './realtime/audience';
+import { createMemoryLive } from './live/live';
+import type { Live } from './live/live';
 import { createIo, registerHandlers } from './realtime/io';
 import type { AppServer, Services } from './realtime/types';
 import { presentersOf } from './realtime/types';
@@ -36,6 +38,10 @@ export type ServerOptions = {
   now?: () => number;
   /** Signs participant cookies; keep it across restarts (index.ts stores it in DATA_DIR). */
   participantSecret?: string;
+  /** Shared live state (audience, who broadcasts); in memory unless several processes serve a room. */
+  live?: Live;
+  /** Lets socket.io reach sockets on other processes (the Redis adapter). */
+  adapter?: Parameters<AppServer['adapter']>[0];
 };
 
 export type RunningServer = { url: string; port: number; io: AppServer; close: () => Promise<void> };
@@ -46,11 +52,12 @@ const SWEEP_EVERY_MS = 60 * 60 * 1000;
 /** Builds and starts the whole server: HTTP API, socket.io and the web app on one port. */
 export async function createServer(options: ServerOptions): Promise<RunningServer> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const { io, engine } = createIo(limits.maxMessageBytes);
-  const audience = createAudience(io, limits.audienceIntervalMs);
-  const tallies = createTallies(options.store, limits.tallyIntervalMs, async (code, pollId) => {
+  const { io, engine } = createIo(limits.maxMessageBytes, options.adapter);
+  const live = options.live ?? createMemoryLive();
+  const audience = createAudience(io, live, limits.audienceIntervalMs);
+  const tallies = createTallies(options.store, live, limits.tallyIntervalMs, async (code, pollId) => {
     const poll = await options.store.getPoll(code, pollId);
-    if (poll) io.to(presentersOf(code)).emit('poll:tally', { pollId, audience: audience.count(code), results: await tallies.results(poll) });
+    if (poll) io.to(presentersOf(code)).emit('poll:tally', { pollId, audience: await audience.count(code), results: await tallies.results(poll) });
   });
   const participants = createParticipants(options.participantSecret ?? randomBytes(32).toString('hex'));
   let port = options.port ?? 0;
@@ -62,6 +69,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     audience,
     tallies,
     sheets: createSheetEngine(options.store, { timeoutMs: limits.sheetTimeoutMs, memoryMb: limits.sheetMemoryMb }),
+    live,
     boards: undefined as never, // set below: boards read the services they belong to
     python: () => (python ??= startAnswerKeyRunner()),
     participants,
@@ -111,6 +119,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       services.boards.close();
       await io.close();
       await services.sheets.close();
+      await live.close();
       if (python) await (await python).close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

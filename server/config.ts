@@ -23,6 +23,8 @@ export type Limits = {
   sheetTimeoutMs: number;
   /** The sheet worker's heap cap. */
   sheetMemoryMb: number;
+  /** With several processes: one that stops renewing its presence for this long counts no students. */
+  nodeTtlMs: number;
 };
 
 export const DEFAULT_LIMITS: Limits = {
@@ -37,6 +39,7 @@ export const DEFAULT_LIMITS: Limits = {
   boardIntervalMs: 500,
   sheetTimeoutMs: 500,
   sheetMemoryMb: 128,
+  nodeTtlMs: 15_000,
 };
 
 export type Config = {
@@ -48,7 +51,9 @@ export type Config = {
   cacheDir: string;
   /** Overrides the URL put in join links and QR codes (e.g. behind a proxy). */
   publicUrl: string | undefined;
-  /** Signs voter cookies; every process serving a room needs the same one. Default: kept in DATA_DIR. */
+  /** Several processes share rooms through this Redis (store, audience, socket.io adapter); unset: one process with SQLite. */
+  redisUrl: string | undefined;
+  /** Signs voter cookies; every process serving a room needs the same one. Default: kept in DATA_DIR (or Redis). */
   participantSecret: string | undefined;
   dev: boolean;
   limits: Limits;
@@ -73,11 +78,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cacheDir: resolve(env.CACHE_DIR || './node_modules/.cache/yieldroom'),
     publicUrl: env.PUBLIC_URL || undefined,
     participantSecret: env.PARTICIPANT_SECRET || undefined,
+    redisUrl: env.REDIS_URL || undefined,
     dev: env.NODE_ENV === 'development',
     limits: {
       ...DEFAULT_LIMITS,
       roomTtlMs: intFrom(env, 'ROOM_TTL_HOURS', DEFAULT_LIMITS.roomTtlMs / 3_600_000) * 3_600_000,
       roomGraceMs: intFrom(env, 'ROOM_GRACE_HOURS', DEFAULT_LIMITS.roomGraceMs / 3_600_000) * 3_600_000,
+      nodeTtlMs: intFrom(env, 'NODE_TTL_MS', DEFAULT_LIMITS.nodeTtlMs),
     },
   };
 }

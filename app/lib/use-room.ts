@@ -47,11 +47,19 @@ export function useRoom(code: string, presenterSecret?: string | null): RoomView
     };
     const fail = (error: ProtocolError) => setView((v) => ({ ...v, status: 'failed', error }));
     const join = () =>
-      socket.emit('room:join', presenterSecret ? { code, presenterSecret } : { code }, (res) =>
-        res.ok ? apply(res.data.snapshot, res.data.role) : fail(res.error),
-      );
+      socket.emit('room:join', presenterSecret ? { code, presenterSecret } : { code }, (res) => {
+        if (res.ok) return apply(res.data.snapshot, res.data.role);
+        // The server lost its store for a moment: try again rather than give up on the room.
+        if (res.error.code === 'UNAVAILABLE') return void setTimeout(() => socket.connected && join(), 1000);
+        fail(res.error);
+      });
     const resync = () =>
-      socket.emit('room:snapshot', {}, (res) => (res.ok ? apply(res.data) : res.error.code === 'NOT_JOINED' ? join() : fail(res.error)));
+      socket.emit('room:snapshot', {}, (res) => {
+        if (res.ok) return apply(res.data);
+        if (res.error.code === 'NOT_JOINED') return join();
+        if (res.error.code === 'UNAVAILABLE') return void setTimeout(() => socket.connected && resync(), 1000);
+        fail(res.error);
+      });
     /** Applies a versioned broadcast if it is the next one; on a gap, fetches a snapshot instead. */
     const inOrder = (version: number, change: (v: RoomView) => RoomView) => {
       if (version <= versionRef.current) return;
@@ -75,6 +83,7 @@ export function useRoom(code: string, presenterSecret?: string | null): RoomView
     socket.on('team:state', (msg) => setView((v) => (v.team ? { ...v, team: { ...v.team, team: msg.team } } : v)));
     // Teams were formed or changed mode: the snapshot says where this phone now sits.
     socket.on('team:reset', () => resync());
+    socket.on('room:stale', () => resync());
     // A phone waking from a locked screen may hold a socket that missed broadcasts.
     const onVisible = () => {
       if (document.visibilityState === 'visible' && socket.connected) resync();

@@ -48,10 +48,10 @@ export function createApiRoutes(services: Services) {
   const startedAt = Date.now();
   const joinUrl = (req: IncomingMessage, code: string) => `${publicBaseUrl(req.headers.host, services.port(), services.publicUrl)}/r/${code}`;
 
-  async function roomFor(rawCode: string): Promise<Room> {
+  async function roomFor(rawCode: string, ended = false): Promise<Room> {
     const code = JoinCode.safeParse(rawCode);
     if (!code.success) throw new Refusal('NOT_FOUND');
-    return openRoom(services, code.data);
+    return openRoom(services, code.data, { ended });
   }
 
   function deckOf(room: Room) {
@@ -78,12 +78,13 @@ export function createApiRoutes(services: Services) {
 
   async function route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     const method = req.method ?? 'GET';
-    if (path === '/healthz') return send(res, 200, { ok: true, version: APP_VERSION, protocol: PROTOCOL_VERSION, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
+    if (path === '/healthz') return send(res, 200, { ok: true, version: APP_VERSION, protocol: PROTOCOL_VERSION, pid: process.pid, uptimeSeconds: Math.round((Date.now() - startedAt) / 1000) });
     if (path === '/api/decks' && method === 'GET') return send(res, 200, [...services.decks.values()].map(deckSummary));
     if (path === '/api/rooms' && method === 'POST') return send(res, 201, await createRoom(req));
     const m = /^\/api\/rooms\/([^/]+)(?:\/(deck|speaker-deck|qr\.svg|results\.json|results\.csv))?$/.exec(path);
     if (m && method === 'GET') {
-      const room = await roomFor(m[1]!);
+      // After the lecture its results can still be exported, until the room is deleted.
+      const room = await roomFor(m[1]!, m[2] === 'results.json' || m[2] === 'results.csv');
       const deck = deckOf(room);
       switch (m[2]) {
         case undefined:

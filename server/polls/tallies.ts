@@ -1,4 +1,5 @@
 import type { MyVote, RoundTally } from '../protocol';
+import type { Live } from '../live/live';
 import type { Store } from '../store/store';
 import type { Poll } from './poll';
 import { tallyRound } from './poll';
@@ -6,10 +7,10 @@ import { tallyRound } from './poll';
 /**
  * A poll's results, counted from the store's ballots (no copy in memory that another process
  * could not see), and the presenter's live tally: sent at most once per interval per poll however
- * fast votes arrive (a tally per vote would be O(audience²)), and at least once per interval
- * while they keep arriving.
+ * fast votes arrive (a tally per vote would be O(audience²)), at least once per interval while
+ * they keep arriving, and by one process per interval when several serve the room.
  */
-export function createTallies(store: Store, intervalMs: number, send: (code: string, pollId: string) => Promise<void>) {
+export function createTallies(store: Store, live: Live, intervalMs: number, send: (code: string, pollId: string) => Promise<void>) {
   const pending = new Map<string, NodeJS.Timeout>();
   const lastSent = new Map<string, number>();
   const key = (code: string, pollId: string) => `${code}\0${pollId}`;
@@ -31,7 +32,11 @@ export function createTallies(store: Store, intervalMs: number, send: (code: str
         // Only recent sends matter: forget polls that have gone quiet, so the map does not grow.
         if (lastSent.size > 1000) for (const [other, at] of lastSent) if (now - at > intervalMs) lastSent.delete(other);
         lastSent.set(k, now);
-        void send(code, pollId).catch((error: unknown) => console.error('[poll:tally]', error));
+        void (async () => {
+          // With several processes, one sends per interval; the others try again after it.
+          if (!(await live.claim(`tally:${k}`, intervalMs))) return void pending.set(k, setTimeout(flush, intervalMs).unref());
+          await send(code, pollId);
+        })().catch((error: unknown) => console.error('[poll:tally]', error));
       };
       // Due already: send from here. During a burst of votes the timers wait for the burst,
       // so a timer alone would freeze the presenter's chart exactly when it is busiest.

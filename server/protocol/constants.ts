@@ -18,6 +18,7 @@ export const ERROR_CODES = [
   'WRONG_TEAM',
   'SHEET_LOCKED',
   'UPDATE_REFUSED',
+  'UNAVAILABLE',
   'CLIENT_TOO_OLD',
   'INTERNAL',
 ] as const;
@@ -36,6 +37,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   WRONG_TEAM: 'That sheet belongs to another team.',
   SHEET_LOCKED: 'Predictions are locked.',
   UPDATE_REFUSED: 'That edit was refused.',
+  UNAVAILABLE: 'The server lost its store for a moment; try again.',
   CLIENT_TOO_OLD: 'This page is out of date; reload it.',
   INTERNAL: 'Something went wrong on the server.',
 };

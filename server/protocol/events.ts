@@ -114,6 +114,8 @@ export type ClientToServerEvents = {
 export type ServerToClientEvents = {
   'room:state': (msg: RoomStateBroadcast) => void;
   'room:audience': (msg: AudienceBroadcast) => void;
+  /** Broadcasts may have been missed (the server lost Redis for a while): ask for a snapshot. */
+  'room:stale': () => void;
   'poll:state': (msg: PollStateBroadcast) => void;
   'poll:tally': (msg: PollTallyBroadcast) => void;
   'predict:state': (msg: PredictionStateBroadcast) => void;

@@ -1,38 +1,51 @@
+import type { Live } from '../live/live';
 import type { AppServer } from './types';
 import { presentersOf } from './types';
 
 /**
- * Counts each room's students and tells the presenters, at most once per interval: a broadcast
- * per join would cost O(audience²) as a hall fills up.
+ * Runs `send` for a key at most once per interval, however often `changed` is called, and on
+ * one process only when several serve the room: one whose claim fails tries again an interval
+ * later, so the last change is always sent (whoever sends reads the latest state).
  */
-export function createAudience(io: AppServer, intervalMs: number) {
-  const counts = new Map<string, number>();
+export function createCoalescer(live: Live, intervalMs: number, send: (key: string) => Promise<void>) {
   const pending = new Map<string, NodeJS.Timeout>();
-
-  const flush = (code: string) => {
-    pending.delete(code);
-    io.to(presentersOf(code)).emit('room:audience', { audience: counts.get(code) ?? 0 });
+  const flush = async (key: string) => {
+    pending.delete(key);
+    if (!(await live.claim(key, intervalMs))) return schedule(key);
+    await send(key).catch((error: unknown) => console.error('[broadcast]', key, error));
   };
-  const changed = (code: string) => {
-    if (!pending.has(code)) pending.set(code, setTimeout(flush, intervalMs, code).unref());
+  const schedule = (key: string) => {
+    if (!pending.has(key)) pending.set(key, setTimeout(() => void flush(key), intervalMs).unref());
   };
-
   return {
-    count: (code: string) => counts.get(code) ?? 0,
-    join(code: string) {
-      counts.set(code, (counts.get(code) ?? 0) + 1);
-      changed(code);
-    },
-    leave(code: string) {
-      const next = (counts.get(code) ?? 1) - 1;
-      if (next <= 0) counts.delete(code);
-      else counts.set(code, next);
-      changed(code);
-    },
+    changed: schedule,
     close() {
       for (const timer of pending.values()) clearTimeout(timer);
       pending.clear();
     },
+  };
+}
+
+/**
+ * Counts each room's students (on every process) and tells the presenters, at most once per
+ * interval: a broadcast per join would cost O(audience²) as a hall fills up.
+ */
+export function createAudience(io: AppServer, live: Live, intervalMs: number) {
+  const broadcasts = createCoalescer(live, intervalMs, async (key) => {
+    const code = key.slice('audience:'.length);
+    io.to(presentersOf(code)).emit('room:audience', { audience: await live.audience(code) });
+  });
+  return {
+    count: (code: string) => live.audience(code),
+    join(code: string) {
+      live.join(code);
+      broadcasts.changed(`audience:${code}`);
+    },
+    leave(code: string) {
+      live.leave(code);
+      broadcasts.changed(`audience:${code}`);
+    },
+    close: () => broadcasts.close(),
   };
 }
 

@@ -25,8 +25,8 @@ export function checkProtocol(io: AppServer) {
  * Pings every 10 s (default 25 s): a phone whose network dropped notices within 15 s and
  * reconnects, and the audience count drops it as soon.
  */
-export function createIo(maxMessageBytes: number): { io: AppServer; engine: EngineServer } {
-  const io: AppServer = new Server({ serveClient: false });
+export function createIo(maxMessageBytes: number, adapter?: Parameters<AppServer['adapter']>[0]): { io: AppServer; engine: EngineServer } {
+  const io: AppServer = new Server({ serveClient: false, ...(adapter ? { adapter } : {}) });
   const engine = new EngineServer({ maxHttpBufferSize: maxMessageBytes, perMessageDeflate: false, httpCompression: false, pingInterval: 10_000, pingTimeout: 5_000 });
   io.bind(engine);
   return { io, engine };

@@ -33,7 +33,7 @@ export async function pollChanged(services: Services, poll: Poll, show = false):
 
 /** A snapshot for this socket: its view of the poll and prediction on screen and, for a student, its ballot and team. */
 export async function snapshotFor(services: Services, room: Room, socket: AppSocket): Promise<RoomSnapshot> {
-  const audience = services.audience.count(room.code);
+  const audience = await services.audience.count(room.code);
   const role = socket.data.role === 'presenter' ? 'presenter' : 'student';
   const pid = socket.data.participantId;
   const prediction = await predictionStateOf(services, room);

@@ -4,6 +4,7 @@ import { predictionReport } from '../predictions/export';
 import { memberView, teamName, teamView } from '../predictions/teams';
 import type { Participant } from '../predictions/teams';
 import type { Room } from '../rooms/room';
+import { createCoalescer } from './audience';
 import type { Services } from './types';
 import { presentersOf } from './types';
 
@@ -108,26 +109,18 @@ export async function predictionBoard(services: Services, room: Room, prediction
 }
 
 /**
- * Sends presenters the class view at most once per interval per prediction, whatever the edit
- * rate: one board per edit would be O(teams) work per keystroke.
+ * Sends presenters the class view at most once per interval per prediction (and from one process),
+ * whatever the edit rate: one board per edit would be O(teams) work per keystroke.
  */
 export function createBoards(services: Services, intervalMs: number) {
-  const pending = new Map<string, NodeJS.Timeout>();
-  const send = async (code: string, predictionId: string) => {
-    pending.delete(`${code}\0${predictionId}`);
+  const boards = createCoalescer(services.live, intervalMs, async (key) => {
+    const [, code, predictionId] = key.split('\0') as [string, string, string];
     const room = await services.store.getRoom(code);
     if (room) services.io.to(presentersOf(code)).emit('predict:board', await predictionBoard(services, room, predictionId));
-  };
+  });
   return {
-    changed(code: string, predictionId: string) {
-      const key = `${code}\0${predictionId}`;
-      if (pending.has(key)) return;
-      pending.set(key, setTimeout(() => void send(code, predictionId).catch((error: unknown) => console.error('[predict:board]', error)), intervalMs).unref());
-    },
-    close() {
-      for (const timer of pending.values()) clearTimeout(timer);
-      pending.clear();
-    },
+    changed: (code: string, predictionId: string) => boards.changed(`board\0${code}\0${predictionId}`),
+    close: () => boards.close(),
   };
 }
 

@@ -44,7 +44,17 @@ export function registerSheetHandlers(services: Services, socket: AppSocket) {
     return { code, predictionId, teamId: me.teamId, steps };
   }
 
-  handle(socket, limits, 'sheet:sync', SheetSync, 'member', async (input, session): Promise<SheetSyncResult> => {
+  // One socket's sheet messages are handled in the order sent: an update may build on the one before.
+  let inOrder: Promise<unknown> = Promise.resolve();
+  const afterPrevious = <T>(task: () => Promise<T>): Promise<T> => {
+    const result = inOrder.then(task, task);
+    inOrder = result.catch(() => undefined);
+    return result;
+  };
+
+  handle(socket, limits, 'sheet:sync', SheetSync, 'member', (input, session) => afterPrevious(() => sync(input, session)));
+
+  async function sync(input: { predictionId: string; teamId?: string; message: Uint8Array }, session: { code: string; role?: string; participantId?: string }): Promise<SheetSyncResult> {
     const kind = syncKind(input.message);
     if (!kind) throw new Refusal('INVALID_PAYLOAD', 'message: not a y-protocols sync message');
     if (kind === 'write' && session.role !== 'student') throw new Refusal('FORBIDDEN', 'Presenters read the sheets; teams write them.');
@@ -65,8 +75,8 @@ export function registerSheetHandlers(services: Services, socket: AppSocket) {
       socket.to(room).emit('sheet:sync', { predictionId: ref.predictionId, teamId: ref.teamId, message: result.relay });
       services.boards.changed(ref.code, ref.predictionId);
     }
-    return { messages: [], awareness: null };
-  });
+    return { messages: result.resync ? [result.resync] : [], awareness: null };
+  }
 
   handle(socket, limits, 'sheet:awareness', SheetAwareness, 'member', async (input, session) => {
     if (session.role !== 'student') throw new Refusal('FORBIDDEN', 'Only students show where they are editing.');

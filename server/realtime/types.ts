@@ -6,6 +6,7 @@ import type { Store } from '../store/store';
 import type { Participants } from '../http/participant';
 import type { Tallies } from '../polls/tallies';
 import type { Audience } from './audience';
+import type { Live } from '../live/live';
 import type { AnswerKeyRunner } from '../python/answer-key';
 import type { SheetEngine } from '../sheets/engine';
 import type { Boards } from './prediction-view';
@@ -31,6 +32,8 @@ export type Services = {
   store: Store;
   decks: ReadonlyMap<string, Deck>;
   audience: Audience;
+  /** Shared live state: in memory for one process, Redis for several. */
+  live: Live;
   tallies: Tallies;
   /** Team sheets' Yjs docs, in a worker under a watchdog. */
   sheets: SheetEngine;

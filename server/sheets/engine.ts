@@ -6,8 +6,9 @@ import type { Store } from '../store/store';
 /** Which sheet: a team's, for one prediction, in one room. */
 export type SheetRef = { code: string; predictionId: string; teamId: string; steps: number };
 
-type Reply = { refused?: string; killed?: boolean; messages?: Uint8Array[]; awareness?: Uint8Array | null; relay?: Uint8Array; state?: Uint8Array; rows?: SheetRow[] | string; unchanged?: boolean; clientId?: number };
-export type WriteResult = { ok: true; relay?: Uint8Array; rows?: SheetRow[] } | { ok: false; reason: string; locked?: boolean };
+type Reply = { refused?: string; killed?: boolean; missing?: Uint8Array; messages?: Uint8Array[]; awareness?: Uint8Array | null; relay?: Uint8Array; state?: Uint8Array; rows?: SheetRow[] | string; unchanged?: boolean; clientId?: number };
+/** A write: stored (with what to relay), or the server's step 1 when the update builds on edits it lacks, or refused. */
+export type WriteResult = { ok: true; relay?: Uint8Array; rows?: SheetRow[]; resync?: Uint8Array } | { ok: false; reason: string; locked?: boolean };
 
 export type EngineLimits = { timeoutMs: number; memoryMb: number };
 export const DEFAULT_ENGINE_LIMITS: EngineLimits = { timeoutMs: 500, memoryMb: 128 };
@@ -58,13 +59,18 @@ export function createSheetEngine(store: Store, limits: EngineLimits = DEFAULT_E
   function call(op: string, args: object): Promise<Reply> {
     return new Promise((resolve) => {
       const id = nextId++;
-      const timer = setTimeout(() => replace(`took over ${limits.timeoutMs} ms`), limits.timeoutMs);
+      let timer: NodeJS.Timeout | undefined;
       pending = (reply) => {
         clearTimeout(timer);
         pending = undefined;
         resolve(reply);
       };
-      void ready.then(() => worker.postMessage({ id, op, ...args }));
+      // The watchdog times the request, not the worker's start (loading Yjs on a busy box).
+      void ready.then(() => {
+        if (!pending) return;
+        timer = setTimeout(() => replace(`took over ${limits.timeoutMs} ms`), limits.timeoutMs);
+        worker.postMessage({ id, op, ...args });
+      });
     });
   }
 
@@ -121,6 +127,10 @@ export function createSheetEngine(store: Store, limits: EngineLimits = DEFAULT_E
           if (reply.refused) {
             loaded.delete(key);
             return { ok: false, reason: reply.refused };
+          }
+          if (reply.missing) {
+            loaded.delete(key);
+            return { ok: true, resync: reply.missing };
           }
           if (reply.unchanged) return { ok: true };
           const version = loaded.get(key)! + 1;

@@ -125,7 +125,11 @@ const ops = {
     const type = decoding.readVarUint(d);
     if (type !== STEP2 && type !== UPDATE) return { refused: 'not a sync update' };
     const update = decoding.readVarUint8Array(d);
-    if (!claim(entry, [...Y.parseUpdateMeta(update).from.keys()], participant)) return refuse(key, 'an update may only carry your own edits');
+    const before = Y.encodeStateVector(doc);
+    // Whose edits this adds: a step 2 may also carry teammates' edits the server already has.
+    const known = Y.decodeStateVector(before);
+    const authors = [...Y.parseUpdateMeta(update).to].filter(([id, to]) => to > (known.get(id) ?? 0)).map(([id]) => id);
+    if (!claim(entry, authors, participant)) return refuse(key, 'an update may only carry your own edits');
     const changes = [];
     const collect = (u) => changes.push(u);
     doc.on('update', collect);
@@ -134,7 +138,12 @@ const ops = {
     } finally {
       doc.off('update', collect);
     }
-    if (doc.store.pendingStructs || doc.store.pendingDs) return refuse(key, 'the update depends on edits the server does not have');
+    // It builds on edits the server never stored (refused while locked, or lost with a killed
+    // process): nothing is kept, and the client gets the server's step 1 so it sends them all.
+    if (doc.store.pendingStructs || doc.store.pendingDs) {
+      docs.delete(key);
+      return { missing: syncMessage(STEP1, before) };
+    }
     const rows = readRows(doc, steps);
     if (typeof rows === 'string') return refuse(key, rows);
     const state = Y.encodeStateAsUpdate(doc);

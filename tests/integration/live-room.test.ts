@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/app';
 import { PROTOCOL_VERSION } from '../../server/protocol';
+import { DEFAULT_LIMITS } from '../../server/config';
+import { openSqliteStore } from '../../server/store/sqlite';
 import type { Client } from '../support/server';
 import { connectClient, createRoom, join, nextEvent, request, startServer, tempDataDir } from '../support/server';
 
@@ -249,5 +251,26 @@ describe('a restart loses nothing', () => {
     const rejoined = await join(back, code, presenterSecret);
     expect(rejoined).toMatchObject({ role: 'presenter', snapshot: { version: 1, slide: { h: 2, v: 0, f: 1 } } });
     expect(await request(back, 'slide:set', { h: 3, v: 0, f: -1 })).toEqual({ ok: true, data: { version: 2 } });
+  });
+});
+
+describe('rooms do not pile up', () => {
+  it('keeps an ended room for its grace period (results can be exported), then deletes it and all it holds', async () => {
+    const room = await createRoom(server);
+    const presenter = await client();
+    await join(presenter, room.code, room.presenterSecret);
+    await request(presenter, 'slide:set', { h: 4, v: 0, f: -1 });
+    const ended = DEFAULT_LIMITS.roomTtlMs + 60_000;
+    await server.close();
+    server = await startServer(dataDir, { now: () => Date.now() + ended });
+    expect((await fetch(`${server.url}/api/rooms/${room.code}`)).status).toBe(410);
+    const results = await fetch(`${server.url}/api/rooms/${room.code}/results.json`, { headers: { authorization: `Bearer ${room.presenterSecret}` } });
+    expect(results.status).toBe(200);
+    await server.close();
+    server = await startServer(dataDir, { now: () => Date.now() + ended + DEFAULT_LIMITS.roomGraceMs });
+    expect((await fetch(`${server.url}/api/rooms/${room.code}`)).status).toBe(404);
+    const store = openSqliteStore(dataDir);
+    expect(await store.listPolls(room.code)).toEqual([]);
+    await store.close();
   });
 });

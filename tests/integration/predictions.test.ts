@@ -192,6 +192,22 @@ describe('team sheets', () => {
     expect([fresh.rows().length, fresh.value(0), fresh.value(1), fresh.rows().get(0).get('kind')]).toEqual([3, '', '1', '']);
   });
 
+  it('keeps an edit refused while locked and sends it with the next one once the sheet reopens, with no disconnect', async () => {
+    const { predictionId, phones, presenter } = await predictionRoom(3);
+    const sheet = await openSheet(phones[0]!.socket, predictionId);
+    await request(presenter, 'predict:lock', { predictionId });
+    sheet.type(0, 0, '2');
+    expect(await sheet.acks.at(-1)).toMatchObject({ ok: false, error: { code: 'SHEET_LOCKED' } });
+    await request(presenter, 'predict:unlock', { predictionId });
+    // This edit builds on the refused one: the server answers with its step 1 and the client sends both.
+    sheet.type(1, 0, '1');
+    expect(await sheet.acks.at(-1)).toMatchObject({ ok: true });
+    expect(phones[0]!.socket.connected).toBe(true);
+    const reader = new SheetClient(predictionId);
+    await reader.open(phones[1]!.socket);
+    expect([reader.value(0), reader.value(1)]).toEqual(['2', '1']);
+  });
+
   it('refuses malformed sync messages with a named error and leaves the server up', async () => {
     const { predictionId, phones } = await predictionRoom(3);
     const socket = phones[0]!.socket;

@@ -10,7 +10,7 @@ const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sort
 console.log(`seed ${seed}: ${figures.kills} SIGKILLs in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 console.log(`  acked votes ${figures.ackedVotes}, lost ${figures.lostVotes}, never sent ${figures.doubledVotes}`);
 console.log(`  acked sheet edits ${figures.ackedEdits}, lost ${figures.lostEdits}`);
-console.log(`  phones off the presenter's slide after a restart: ${figures.offSlide}`);
+console.log(`  phones off the presenter's slide after a restart: ${figures.offSlide}; phones the server cut off: ${figures.cutOff}`);
 console.log(`  restart to listening: p50 ${at(0.5)} ms, p99 ${at(0.99)} ms`);
-const clean = figures.lostVotes === 0 && figures.doubledVotes === 0 && figures.lostEdits === 0 && figures.offSlide === 0;
+const clean = figures.lostVotes === 0 && figures.doubledVotes === 0 && figures.lostEdits === 0 && figures.offSlide === 0 && figures.cutOff === 0;
 process.exit(clean ? 0 : 1);

@@ -25,7 +25,7 @@ export class SheetClient {
       if (origin === FROM_SERVER || !this.socket) return;
       const e = encoding.createEncoder();
       syncProtocol.writeUpdate(e, update);
-      this.acks.push(request(this.socket, 'sheet:sync', { predictionId, message: encoding.toUint8Array(e) }));
+      this.acks.push(this.write(this.socket, encoding.toUint8Array(e)));
     });
   }
 
@@ -33,6 +33,18 @@ export class SheetClient {
     const reply = encoding.createEncoder();
     syncProtocol.readSyncMessage(decoding.createDecoder(message), reply, this.doc, FROM_SERVER);
     return encoding.length(reply) > 0 ? encoding.toUint8Array(reply) : undefined;
+  }
+
+  /** Sends a write; if the server answers with its step 1 (it lacks edits this one builds on), sends what it lacks. */
+  private async write(socket: Client, message: Uint8Array): Promise<unknown> {
+    const res = await request<SheetSyncResult>(socket, 'sheet:sync', { predictionId: this.predictionId, message });
+    if (!res.ok) return res;
+    const answers = res.data.messages.map((m) => this.apply(new Uint8Array(m))).filter((a): a is Uint8Array => a !== undefined);
+    for (const answer of answers) {
+      const again = await this.write(socket, answer);
+      if (!(again as { ok: boolean }).ok) return again;
+    }
+    return res;
   }
 
   /** Step 1 to the server; applies its step 2 and answers its step 1 with what it lacks. */
@@ -49,7 +61,7 @@ export class SheetClient {
     if (!res.ok) return res;
     for (const message of res.data.messages) {
       const answer = this.apply(new Uint8Array(message));
-      if (answer) this.acks.push(request(socket, 'sheet:sync', { predictionId: this.predictionId, message: answer }));
+      if (answer) this.acks.push(this.write(socket, answer));
     }
     if (res.data.awareness) awarenessProtocol.applyAwarenessUpdate(this.awareness, new Uint8Array(res.data.awareness), FROM_SERVER);
     return res;

@@ -60,15 +60,17 @@ function useSheet(socket: RoomSocket | undefined, predictionId: string, online: 
 
   useEffect(() => {
     if (!socket || !online) return;
+    // A write may be answered with the server's step 1 (it lacks edits this one builds on): answering it sends them.
     const send = (message: Uint8Array) =>
       socket.emit('sheet:sync', { predictionId, message }, (res) => {
-        if (!res.ok) setError(res.error.message || ERROR_MESSAGES[res.error.code]);
+        if (!res.ok) return setError(res.error.message || ERROR_MESSAGES[res.error.code]);
+        for (const m of res.data.messages) apply(new Uint8Array(m));
       });
-    const apply = (message: Uint8Array) => {
+    function apply(message: Uint8Array) {
       const reply = encoding.createEncoder();
       syncProtocol.readSyncMessage(decoding.createDecoder(message), reply, doc, FROM_SERVER);
       if (encoding.length(reply) > 0) send(encoding.toUint8Array(reply));
-    };
+    }
     const onUpdate = (update: Uint8Array, origin: unknown) => {
       if (origin === FROM_SERVER) return;
       const e = encoding.createEncoder();
