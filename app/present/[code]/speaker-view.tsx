@@ -75,14 +75,24 @@ function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, st
   const index = orderIndex(deck, live);
   const current = deck.stacks[live.h]?.[live.v];
   const after = order[index + 1];
-  const move = (to: SlidePosition) => socket?.emit('slide:set', to, () => undefined);
+  // Quick presses step on from the last position asked for, not from the one the server has
+  // confirmed so far: four presses are four steps, however long each round trip takes.
+  const ahead = useRef<{ to: SlidePosition; unacked: number } | null>(null);
+  const step = (direction: 1 | -1) => {
+    const from = ahead.current?.to ?? live;
+    const to = direction === 1 ? nextPosition(deck, from) : previousPosition(deck, from);
+    ahead.current = { to, unacked: (ahead.current?.unacked ?? 0) + 1 };
+    socket?.emit('slide:set', to, () => {
+      if (ahead.current && --ahead.current.unacked === 0) ahead.current = null;
+    });
+  };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       // Typing a quick poll or a what-if must not move the class.
       if (e.target instanceof HTMLElement && e.target.closest('input, textarea, select, button')) return;
-      if (e.key === 'ArrowRight' || e.key === 'PageDown' || e.key === ' ') move(nextPosition(deck, live));
-      if (e.key === 'ArrowLeft' || e.key === 'PageUp') move(previousPosition(deck, live));
+      if (e.key === 'ArrowRight' || e.key === 'PageDown' || e.key === ' ') step(1);
+      if (e.key === 'ArrowLeft' || e.key === 'PageUp') step(-1);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -139,10 +149,10 @@ function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, st
       </div>
 
       <nav className="sticky bottom-0 grid grid-cols-2 gap-3">
-        <button aria-label="Back" onClick={() => move(previousPosition(deck, live))} className="h-16 rounded-xl bg-slate-700 text-2xl font-semibold">
+        <button aria-label="Back" onClick={() => step(-1)} className="h-16 rounded-xl bg-slate-700 text-2xl font-semibold">
           ‹ Back
         </button>
-        <button aria-label="Forward" onClick={() => move(nextPosition(deck, live))} className="h-16 rounded-xl bg-amber-400 text-2xl font-semibold text-slate-900">
+        <button aria-label="Forward" onClick={() => step(1)} className="h-16 rounded-xl bg-amber-400 text-2xl font-semibold text-slate-900">
           Next ›
         </button>
       </nav>
