@@ -138,6 +138,13 @@ describe('one room on two processes behind nginx, sharing Redis', () => {
     // No ghost audience from the dead node once its presence expires.
     await expect.poll(async () => ((await request<RoomSnapshot>(presenterA, 'room:snapshot', {})) as { data: RoomSnapshot }).data.audience, { timeout: 8000 }).toBe(STUDENTS);
     b = await startProcess(tempDataDir(), portB, env);
+    // B's presenter comes back on the restarted B and sees the same exact tally of round 3.
+    await expect
+      .poll(async () => {
+        const snap = await request<RoomSnapshot>(presenterB, 'room:snapshot', {});
+        return snap.ok ? snap.data.poll?.results?.find((r) => r.round === 3)?.ballots : undefined;
+      }, { timeout: 5000 })
+      .toBe(STUDENTS);
 
     // Redis is killed outright: the room refuses with a name while it is gone, then recovers with every acked vote.
     const toldToCatchUp = new Promise<void>((resolve) => presenterB.once('room:stale', () => resolve()));
