@@ -52,3 +52,17 @@ export function handle<S extends z.ZodType, R, W extends Sender>(
     }
   });
 }
+
+/**
+ * Runs one socket's tasks in the order they arrived. A connection's messages are meant in order
+ * (a presenter's quick presses, a phone's updates that build on each other); without this a
+ * compare-and-set retry could let a later one land before an earlier one.
+ */
+export function inArrivalOrder() {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(task: () => Promise<T>): Promise<T> => {
+    const result = last.then(task, task);
+    last = result.catch(() => undefined);
+    return result;
+  };
+}

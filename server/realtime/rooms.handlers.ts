@@ -6,7 +6,7 @@ import { arriveAt, findDeckPoll } from '../rooms/room';
 import { pollFromDeck } from '../polls/poll';
 import { hashSecret, newSecret, secretMatches } from '../rooms/secrets';
 import { publicBaseUrl } from '../http/public-url';
-import { handle } from './handler';
+import { handle, inArrivalOrder } from './handler';
 import { openRoom } from './open-room';
 import { announcePoll, snapshotFor } from './poll-view';
 import { announcePrediction } from './prediction-view';
@@ -46,7 +46,11 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
 
   handle(socket, limits, 'room:snapshot', RoomSnapshotRequest, 'member', async (_input, { code }) => snapshotFor(services, await openRoom(services, code), socket));
 
-  handle(socket, limits, 'slide:set', SlideSet, 'presenter', async (position, { code }) => {
+  // A presenter's quick presses land in the order pressed.
+  const afterPreviousMove = inArrivalOrder();
+  handle(socket, limits, 'slide:set', SlideSet, 'presenter', (position, { code }) => afterPreviousMove(() => moveTo(position, code)));
+
+  async function moveTo(position: SlideSet, code: string) {
     const { deckId } = await openRoom(services, code);
     const deck = services.decks.get(deckId);
     if (!deck) throw new Refusal('NOT_FOUND', `deck "${deckId}" is not installed`);
@@ -71,7 +75,7 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
       services.boards.changed(code, after.activePredictionId);
     }
     return { version: after.version };
-  });
+  }
 
   handle(socket, limits, 'presenter:pair', PresenterPair, 'presenter', async (_input, { code }): Promise<PairResult> => {
     const token = newSecret();

@@ -4,7 +4,7 @@ import { Refusal } from '../errors';
 import { findDeckPrediction } from '../predictions/prediction';
 import { memberView } from '../predictions/teams';
 import type { SheetRef } from '../sheets/engine';
-import { handle } from './handler';
+import { handle, inArrivalOrder } from './handler';
 import { openRoom } from './open-room';
 import { sheetRoom } from './prediction-view';
 import type { AppSocket, Services } from './types';
@@ -44,13 +44,8 @@ export function registerSheetHandlers(services: Services, socket: AppSocket) {
     return { code, predictionId, teamId: me.teamId, steps };
   }
 
-  // One socket's sheet messages are handled in the order sent: an update may build on the one before.
-  let inOrder: Promise<unknown> = Promise.resolve();
-  const afterPrevious = <T>(task: () => Promise<T>): Promise<T> => {
-    const result = inOrder.then(task, task);
-    inOrder = result.catch(() => undefined);
-    return result;
-  };
+  // An update may build on the one before it.
+  const afterPrevious = inArrivalOrder();
 
   handle(socket, limits, 'sheet:sync', SheetSync, 'member', (input, session) => afterPrevious(() => sync(input, session)));
 

@@ -69,6 +69,17 @@ describe('following the presenter', () => {
     expect((await join(check, code)).snapshot.slide).toEqual({ h: 3, v: 0, f: -1 });
   });
 
+  it('lands quick presses in the order pressed, across slides that open and close a poll', async () => {
+    const { code, presenter } = await roomWithPresenter();
+    const moves = [4, 3, 4, 0, 4, 2, 4, 1, 4, 3].map((h) => ({ h, v: 0, f: -1 }));
+    const acks = await Promise.all(moves.map((m) => request<{ version: number }>(presenter, 'slide:set', m)));
+    const versions = acks.map((a) => (a.ok ? a.data.version : -1));
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(moves.length);
+    const check = await client();
+    expect((await join(check, code)).snapshot.slide).toEqual({ h: 3, v: 0, f: -1 });
+  });
+
   it('tells the presenter how many students joined and left', async () => {
     const { code, presenter } = await roomWithPresenter();
     const counts: number[] = [];
