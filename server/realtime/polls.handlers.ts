@@ -6,7 +6,7 @@ import { checkVote, closePoll, pollFromAdHoc, pollFromDeck, resetPoll, revealPol
 import type { Poll } from '../polls/poll';
 import { findDeckPoll } from '../rooms/room';
 import type { CastOutcome } from '../store/store';
-import { handle } from './handler';
+import { handle, inArrivalOrder } from './handler';
 import { pollChanged } from './poll-view';
 import { openRoom } from './open-room';
 import { untilStored } from './room-change';
@@ -39,15 +39,19 @@ export function registerPollHandlers(services: Services, socket: AppSocket) {
     return pollChanged(services, await store.addPoll(pollFromDeck(code, def, services.now())), true);
   });
 
+  // A presenter's quick clicks (reveal, then vote again) take effect in the order clicked.
+  const afterPreviousClick = inArrivalOrder();
   const transitions = { 'poll:close': closePoll, 'poll:reveal': revealPoll, 'poll:revote': startRevote, 'poll:reset': resetPoll } as const;
   for (const [event, transition] of Object.entries(transitions) as [keyof typeof transitions, (p: Poll) => Poll][]) {
-    handle(socket, limits, event, PollAction, 'presenter', async ({ pollId }, { code }) => {
-      const next = await untilStored(async () => {
-        const candidate = transition(await pollOf(services, code, pollId));
-        return (await store.updatePoll(candidate, { clearBallots: event === 'poll:reset' })) ? candidate : undefined;
-      });
-      return pollChanged(services, next);
-    });
+    handle(socket, limits, event, PollAction, 'presenter', ({ pollId }, { code }) =>
+      afterPreviousClick(async () => {
+        const next = await untilStored(async () => {
+          const candidate = transition(await pollOf(services, code, pollId));
+          return (await store.updatePoll(candidate, { clearBallots: event === 'poll:reset' })) ? candidate : undefined;
+        });
+        return pollChanged(services, next);
+      }),
+    );
   }
 
   handle(socket, limits, 'poll:vote', PollVote, 'member', async (vote, session): Promise<MyVote> => {

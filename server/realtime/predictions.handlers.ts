@@ -6,7 +6,7 @@ import { outcomeLabel } from '../predictions/outcome';
 import { findDeckPrediction, lockPrediction, predictionState, revealStep, unlockPrediction } from '../predictions/prediction';
 import type { RoomPrediction } from '../predictions/sheet';
 import type { Poll } from '../polls/poll';
-import { handle } from './handler';
+import { handle, inArrivalOrder } from './handler';
 import { openRoom } from './open-room';
 import { pollChanged } from './poll-view';
 import { changeRoom, untilStored } from './room-change';
@@ -30,11 +30,16 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
     return { room, prediction, key, stored };
   }
 
+  type Attempt = (loaded: Awaited<ReturnType<typeof load>>) => Promise<RoomPrediction>;
+  // Quick clicks (lock, reveal, reveal) take effect in the order clicked.
+  const afterPreviousClick = inArrivalOrder();
+  const change = (code: string, predictionId: string, attempt: Attempt) => afterPreviousClick(() => changeInOrder(code, predictionId, attempt));
+
   /**
    * Moves a prediction on, compare-and-set against what `attempt` read (retried if another
    * presenter device moved it first); if it is on screen, bumps the room's version and tells everyone.
    */
-  async function change(code: string, predictionId: string, attempt: (loaded: Awaited<ReturnType<typeof load>>) => Promise<RoomPrediction>): Promise<PredictionState> {
+  async function changeInOrder(code: string, predictionId: string, attempt: Attempt): Promise<PredictionState> {
     const { next, key } = await untilStored(async () => {
       const loaded = await load(code, predictionId);
       const candidate = await attempt(loaded);

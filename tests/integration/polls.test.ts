@@ -76,6 +76,16 @@ describe('live polls', () => {
     expect(tallies.length).toBeLessThan(40);
   });
 
+  it('applies a presenter’s quick clicks in the order clicked: close, reveal, vote again', async () => {
+    const { presenter, poll } = await pollRoom();
+    const acks = await Promise.all(['poll:close', 'poll:reveal', 'poll:revote'].map((event) => request<PollState>(presenter, event, { pollId: poll.id })));
+    expect(acks.map((a) => a.ok && [a.data.status, a.data.revealed, a.data.round])).toEqual([
+      ['closed', false, 1],
+      ['closed', true, 1],
+      ['open', false, 2],
+    ]);
+  });
+
   it('moves a changed vote instead of adding one, and counts a duplicate once', async () => {
     const { code, poll, lastTally } = await pollRoom();
     const { socket } = track(await student(server, code));
