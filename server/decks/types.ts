@@ -56,7 +56,9 @@ export type DeckPrediction = {
 };
 
 export type PublicPoll = Omit<DeckPoll, 'correct'>;
-export type PublicSlide = Omit<Slide, 'notes' | 'poll'> & { poll?: PublicPoll };
+/** A prediction as phones get it: no distractors, which would tell which poll option is the answer. */
+export type PublicPrediction = Omit<DeckPrediction, 'distractors'>;
+export type PublicSlide = Omit<Slide, 'notes' | 'poll' | 'prediction'> & { poll?: PublicPoll; prediction?: PublicPrediction };
 export type PublicDeck = Omit<Deck, 'stacks' | 'answerKeys'> & { stacks: PublicSlide[][] };
 
 export type DeckSummary = { id: string; title: string; slides: number };
@@ -73,13 +75,17 @@ function publicPoll(poll: DeckPoll): PublicPoll {
   return rest as PublicPoll;
 }
 
-/** What a student may see: no notes, no answer keys, no correct answers. */
+/** What a student may see: no notes, no answer keys, no correct answers, no distractors. */
 export function publicDeck(deck: Deck): PublicDeck {
   const { answerKeys: _keys, ...rest } = deck;
   return {
     ...rest,
     stacks: deck.stacks.map((stack) =>
-      stack.map(({ notes: _notes, poll, ...slide }) => (poll ? { ...slide, poll: publicPoll(poll) } : slide)),
+      stack.map(({ notes: _notes, poll, prediction, ...slide }) => ({
+        ...slide,
+        ...(poll ? { poll: publicPoll(poll) } : {}),
+        ...(prediction ? { prediction: (({ distractors: _d, ...p }) => p)(prediction) } : {}),
+      })),
     ),
   };
 }

@@ -1,7 +1,7 @@
 'use client';
 import { useState } from 'react';
 import { TEAM_LIMITS } from '../../../server/protocol/constants';
-import type { DeckPrediction } from '../../../server/decks/types';
+import type { PublicPrediction } from '../../../server/decks/types';
 import type { MyTeam, PredictionState, RowKind } from '../../../server/protocol/predictions';
 import { outcomeLabel } from '../../../server/predictions/outcome';
 import type { RoomSocket } from '../../lib/use-room';
@@ -13,7 +13,7 @@ const KINDS: { kind: RowKind; label: string }[] = [
   { kind: 'raise', label: 'raises' },
 ];
 
-type SheetProps = { socket?: RoomSocket; online: boolean; prediction: DeckPrediction; state: PredictionState; team: MyTeam };
+type SheetProps = { socket?: RoomSocket; online: boolean; prediction: PublicPrediction; state: PredictionState; team: MyTeam };
 
 /** Team name and members, the grading rule, and a row per step to fill in together. */
 export default function TeamSheet({ socket, online, prediction, state, team }: SheetProps) {
