@@ -5,13 +5,23 @@ import { formTeams, memberView } from '../predictions/teams';
 import type { Room } from '../rooms/room';
 import { handle } from './handler';
 import { openRoom } from './open-room';
-import { announceTeam, myTeam, participantRoom, teamRoom } from './prediction-view';
+import { announceTeam, myTeam, participantRoom, sheetRoom, teamRoom } from './prediction-view';
 import type { AppSocket, Services } from './types';
 
-/** Moves a participant's sockets (every tab, on every process) from one team's room to another's. */
-function moveSockets(services: Services, code: string, participantId: string, from: string | null, to: string | null) {
+/** The room's predict blocks: a team's sheet rooms are one per block. */
+async function predictionIdsOf(services: Services, code: string): Promise<string[]> {
+  const deck = services.decks.get((await services.store.getRoom(code))?.deckId ?? '');
+  return deck ? deck.stacks.flat().flatMap((s) => (s.prediction ? [s.prediction.id] : [])) : [];
+}
+
+/**
+ * Moves a participant's sockets (every tab, on every process) from one team's room to another's,
+ * and out of the old team's sheets, whose edits they must no longer receive.
+ */
+function moveSockets(services: Services, code: string, predictionIds: string[], participantId: string, from: string | null, to: string | null) {
+  if (from === to) return;
   const sockets = services.io.in(participantRoom(code, participantId));
-  if (from) sockets.socketsLeave(teamRoom(code, from));
+  if (from) sockets.socketsLeave([teamRoom(code, from), ...predictionIds.map((id) => sheetRoom(code, id, from))]);
   if (to) sockets.socketsJoin(teamRoom(code, to));
 }
 
@@ -41,7 +51,8 @@ export async function formTeamsNow(services: Services, code: string) {
   const everyone = await services.store.listParticipants(code);
   const teams = formTeams(everyone.filter((p) => connected.has(p.participantId)).map((p) => p.participantId));
   await services.store.setTeams(code, { mode: 'auto', tables: 0, formed: true }, teams);
-  for (const p of everyone) moveSockets(services, code, p.participantId, p.teamId, teams.get(p.participantId) ?? null);
+  const predictionIds = await predictionIdsOf(services, code);
+  for (const p of everyone) moveSockets(services, code, predictionIds, p.participantId, p.teamId, teams.get(p.participantId) ?? null);
   services.io.to(code).emit('team:reset', { mode: 'auto', tables: 0 });
 }
 
@@ -69,7 +80,7 @@ export function registerTeamHandlers(services: Services, socket: AppSocket) {
       const before = await store.getParticipant(room.code, participantId);
       const teamId = `table-${input.table}`;
       await store.assignTeam(room.code, participantId, teamId);
-      moveSockets(services, room.code, participantId, before?.teamId ?? null, teamId);
+      moveSockets(services, room.code, await predictionIdsOf(services, room.code), participantId, before?.teamId ?? null, teamId);
       if (before?.teamId && before.teamId !== teamId) await announceTeam(services, room.code, before.teamId);
       await announceTeam(services, room.code, teamId);
       return myTeam(services, room, participantId);
@@ -82,7 +93,8 @@ export function registerTeamHandlers(services: Services, socket: AppSocket) {
       }
       const everyone = await store.listParticipants(code);
       await store.setTeams(code, { mode: 'tables', tables: input.tables, formed: true }, new Map());
-      for (const p of everyone) moveSockets(services, code, p.participantId, p.teamId, null);
+      const predictionIds = await predictionIdsOf(services, code);
+      for (const p of everyone) moveSockets(services, code, predictionIds, p.participantId, p.teamId, null);
       services.io.to(code).emit('team:reset', { mode: 'tables', tables: input.tables });
       return { mode: input.mode, tables: input.tables };
   });

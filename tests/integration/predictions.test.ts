@@ -120,6 +120,29 @@ describe('teams', () => {
 });
 
 describe('team sheets', () => {
+  it('stops relaying a table’s edits to a student who moves to another table', async () => {
+    const room = await createRoom(server, 'team');
+    const presenter = await presenterOf(room);
+    const [a, b] = [await phone(room.code), await phone(room.code)];
+    await request(presenter, 'teams:configure', { mode: 'tables', tables: 2 });
+    for (const p of [a, b]) await request(p.socket, 'team:pick', { table: 1 });
+    await request(presenter, 'slide:set', PREDICT_SLIDE);
+    const predictionId = (await snapshot(presenter)).prediction!.id;
+    const [writer, mover] = [await openSheet(a.socket, predictionId), await openSheet(b.socket, predictionId)];
+    writer.type(0, 0, '1');
+    await Promise.all(writer.acks);
+    await expect.poll(() => mover.value(0)).toBe('1');
+    await request(b.socket, 'team:pick', { table: 2 });
+    const relayed: unknown[] = [];
+    b.socket.on('sheet:sync', (m) => relayed.push(m));
+    writer.type(0, 1, '2');
+    await Promise.all(writer.acks);
+    // A round trip on the mover's socket: anything relayed before it would have arrived by now.
+    await snapshot(b.socket);
+    expect(relayed).toEqual([]);
+  });
+
+
   it('converges two teammates after concurrent edits of the same row, and after one edits offline', async () => {
     const { code, predictionId, phones } = await predictionRoom(4);
     const [a, b] = [await openSheet(phones[0]!.socket, predictionId), await openSheet(phones[1]!.socket, predictionId)];
