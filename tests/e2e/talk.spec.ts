@@ -44,7 +44,11 @@ test('the talk: the first slide of every section, and the fight club, on a proje
     if (await presenter.getByTestId('projector').getAttribute('data-v') !== '0') await pressUntil(presenter, 'ArrowUp', 'data-v', '0');
     if (title === 'The GIL') {
       // Down the GIL section to the fight club, both rules revealed.
-      for (let i = 0; i < 6 && !(await presenter.locator('section.fight-club.present').count()); i++) await presenter.keyboard.press('ArrowDown');
+      for (let i = 0; i < 6 && !(await presenter.locator('section.fight-club.present').count()); i++) {
+        const before = await presenter.getByTestId('projector').getAttribute('data-version');
+        await presenter.keyboard.press('ArrowDown');
+        await expect(presenter.getByTestId('projector')).not.toHaveAttribute('data-version', before ?? '');
+      }
       await expect(presenter.locator('section.fight-club.present')).toBeVisible();
       await pressUntil(presenter, 'ArrowRight', 'data-f', '1');
       await expect(phoneSlide).toHaveClass(/fight-club/);
