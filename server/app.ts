@@ -8,6 +8,10 @@ import type { Config, Limits } from './config';
 import type { Deck } from './decks/types';
 import type { Store } from './store/store';
 import { createParticipants } from './http/participant';
+import { clientAddress } from './http/address';
+import { createAddressLimits } from './http/address-limits';
+import { securityHeaders } from './http/security-headers';
+import type { Redis } from 'ioredis';
 import { createApiRoutes } from './http/routes';
 import { createTallies } from './polls/tallies';
 import { createAudience } from './realtime/audience';
@@ -42,6 +46,13 @@ export type ServerOptions = {
   live?: Live;
   /** Lets socket.io reach sockets on other processes (the Redis adapter). */
   adapter?: Parameters<AppServer['adapter']>[0];
+  /** Keeps per-address budgets (voters, rooms, join guesses) shared between processes. */
+  redis?: Redis;
+  /** Origins besides the server's own that may open a socket. */
+  allowedOrigins?: string[];
+  /** Take client addresses from X-Forwarded-For (behind nginx). */
+  trustProxy?: boolean;
+  dev?: boolean;
 };
 
 export type RunningServer = { url: string; port: number; io: AppServer; close: () => Promise<void> };
@@ -52,14 +63,16 @@ const SWEEP_EVERY_MS = 60 * 60 * 1000;
 /** Builds and starts the whole server: HTTP API, socket.io and the web app on one port. */
 export async function createServer(options: ServerOptions): Promise<RunningServer> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const { io, engine } = createIo(limits.maxMessageBytes, options.adapter);
+  const trustProxy = options.trustProxy ?? false;
+  const { io, engine } = createIo(limits, { publicUrl: options.publicUrl, allowedOrigins: options.allowedOrigins ?? [], trustProxy }, options.adapter);
+  const addressLimits = createAddressLimits(limits, options.redis);
   const live = options.live ?? createMemoryLive();
   const audience = createAudience(io, live, limits.audienceIntervalMs);
   const tallies = createTallies(options.store, live, limits.tallyIntervalMs, async (code, pollId) => {
     const poll = await options.store.getPoll(code, pollId);
     if (poll) io.to(presentersOf(code)).emit('poll:tally', { pollId, audience: await audience.count(code), results: await tallies.results(poll) });
   });
-  const participants = createParticipants(options.participantSecret ?? randomBytes(32).toString('hex'));
+  const participants = createParticipants(options.participantSecret ?? randomBytes(32).toString('hex'), (req) => addressLimits.mintVoter(clientAddress(req, trustProxy)));
   let port = options.port ?? 0;
   let python: Promise<AnswerKeyRunner> | undefined;
   const services: Services = {
@@ -73,6 +86,8 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     boards: undefined as never, // set below: boards read the services they belong to
     python: () => (python ??= startAnswerKeyRunner()),
     participants,
+    addressLimits,
+    addressOf: (req) => clientAddress(req, trustProxy),
     limits,
     publicUrl: options.publicUrl,
     port: () => port,
@@ -87,10 +102,12 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const sweeper = setInterval(sweep, SWEEP_EVERY_MS).unref();
   const handleApi = createApiRoutes(services);
 
+  const headers = securityHeaders(options.dev ?? false);
   const http = createHttpServer(async (req, res) => {
     if (req.url?.startsWith(SOCKET_PATH)) return engine.handleRequest(req as never, res);
+    for (const [name, value] of headers) res.setHeader(name, value);
     // A phone opening a room page gets its voter id before its socket connects.
-    if (req.url?.startsWith('/r/')) participants.ensure(req, res);
+    if (req.url?.startsWith('/r/')) await participants.ensure(req, res);
     if (await handleApi(req, res)) return;
     if (options.web) return options.web.handle(req, res);
     res.writeHead(404).end();

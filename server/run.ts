@@ -18,7 +18,7 @@ const SHUTDOWN_MS = 5000;
  * audience and broadcast claims, the socket.io adapter (sharded pub/sub, Redis 7+), and the voter
  * cookie key (created once, unless PARTICIPANT_SECRET sets it).
  */
-async function sharedParts(config: Config): Promise<Pick<ServerOptions, 'store' | 'live' | 'adapter' | 'participantSecret'> & { subscriber?: Redis }> {
+async function sharedParts(config: Config): Promise<Pick<ServerOptions, 'store' | 'live' | 'adapter' | 'participantSecret' | 'redis'> & { subscriber?: Redis }> {
   if (!config.redisUrl) return { store: openSqliteStore(config.dataDir), participantSecret: config.participantSecret ?? loadParticipantSecret(config.dataDir) };
   const client = new Redis(config.redisUrl);
   const subscriber = client.duplicate();
@@ -29,6 +29,7 @@ async function sharedParts(config: Config): Promise<Pick<ServerOptions, 'store' 
     store: await openRedisStore(config.redisUrl),
     live: createRedisLive(client, config.limits.nodeTtlMs),
     adapter: createShardedAdapter(client, subscriber),
+    redis: client,
     subscriber,
     participantSecret: config.participantSecret ?? ((await client.get('yr:participant-secret')) as string),
   };
@@ -41,7 +42,18 @@ async function sharedParts(config: Config): Promise<Pick<ServerOptions, 'store' 
 export async function runServer(config: Config, web?: WebApp): Promise<{ server: RunningServer; decks: number }> {
   const decks = await buildDecks(config.decksDir, { cacheDir: config.cacheDir });
   const { subscriber, ...shared } = await sharedParts(config);
-  const server = await createServer({ ...shared, decks, limits: config.limits, port: config.port, host: config.host, publicUrl: config.publicUrl, web });
+  const server = await createServer({
+    ...shared,
+    decks,
+    limits: config.limits,
+    port: config.port,
+    host: config.host,
+    publicUrl: config.publicUrl,
+    allowedOrigins: config.allowedOrigins,
+    trustProxy: config.trustProxy,
+    dev: config.dev,
+    web,
+  });
   // Broadcasts from other processes published while Redis was away never arrive: once the
   // adapter's subscriber is back, this process's sockets are told to catch up from a snapshot.
   subscriber?.on('ready', () => server.io.local.emit('room:stale'));

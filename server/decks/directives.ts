@@ -67,9 +67,9 @@ export const exampleOutputMarker = (file: string) => `<!--example-output:${file}
 
 const POLL_KINDS: PollKind[] = ['single', 'multiple', 'numeric', 'text'];
 
-/** ```poll: a question with 2–8 options (or a numeric/text kind), an optional correct answer and revote. */
+/** ```poll: a question with 2–8 options (or a numeric/text kind, numeric with optional min/max), an optional correct answer and revote. */
 function poll(body: string, ctx: DirectiveContext): Directive | undefined {
-  const fields = readFields(body, ['question', 'kind', 'options', 'correct', 'revote'], ctx, 'poll');
+  const fields = readFields(body, ['question', 'kind', 'options', 'correct', 'revote', 'min', 'max'], ctx, 'poll');
   if (!fields) return undefined;
   const report = (message: string, key?: string) => {
     ctx.problems.push({ file: ctx.file, line: ctx.line + (key ? lineOf(body, key) : 0), message });
@@ -88,7 +88,13 @@ function poll(body: string, ctx: DirectiveContext): Directive | undefined {
     if (options !== undefined) return report(`a ${kind} poll takes no options`, 'options');
     if (kind === 'text' && correct !== undefined) return report('a text poll has no correct answer', 'correct');
     if (correct !== undefined && typeof correct !== 'number') return report('the correct answer of a numeric poll is a number', 'correct');
-    const deckPoll: DeckPoll = kind === 'numeric' ? { ...base, kind, ...(correct !== undefined ? { correct: correct as number } : {}) } : { ...base, kind };
+    const { min, max } = fields;
+    if (kind === 'text' && (min !== undefined || max !== undefined)) return report('a text poll has no min or max', min !== undefined ? 'min' : 'max');
+    for (const [key, bound] of [['min', min], ['max', max]] as const) if (bound !== undefined && typeof bound !== 'number') return report(`${key} is a number`, key);
+    if (typeof min === 'number' && typeof max === 'number' && min >= max) return report('min must be below max', 'min');
+    if (typeof correct === 'number' && ((typeof min === 'number' && correct < min) || (typeof max === 'number' && correct > max))) return report('the correct answer is outside min–max', 'correct');
+    const bounds = { ...(typeof min === 'number' ? { min } : {}), ...(typeof max === 'number' ? { max } : {}) };
+    const deckPoll: DeckPoll = kind === 'numeric' ? { ...base, kind, ...(correct !== undefined ? { correct: correct as number } : {}), ...bounds } : { ...base, kind };
     return { html: `<div class="poll-block" data-poll="${id}">${heading}<p class="poll-kind">Answer with ${kind === 'numeric' ? 'a number' : 'a few words'} on your phone</p></div>`, fragments: 0, poll: deckPoll };
   }
 

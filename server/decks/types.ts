@@ -29,7 +29,7 @@ export type PollKind = 'single' | 'multiple' | 'numeric' | 'text';
 /** A poll written in the deck. `correct` holds option indexes for choice polls. */
 export type DeckPoll = { id: string; question: string; revote: boolean } & (
   | { kind: 'single' | 'multiple'; options: string[]; correct?: number[] }
-  | { kind: 'numeric'; correct?: number }
+  | { kind: 'numeric'; correct?: number; min?: number; max?: number }
   | { kind: 'text' }
 );
 

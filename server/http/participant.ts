@@ -10,7 +10,7 @@ const YEAR_SECONDS = 365 * 24 * 3600;
  * Participant identity: a random id the server signs into a cookie. A vote counts for the id
  * in a valid cookie, never for anything in the payload, so a student can't vote as another.
  */
-export function createParticipants(secret: string) {
+export function createParticipants(secret: string, mayMint: (req: IncomingMessage) => Promise<boolean>) {
   const sign = (id: string) => createHmac('sha256', secret).update(id).digest('base64url');
 
   function read(cookieHeader: string | undefined): string | undefined {
@@ -24,9 +24,12 @@ export function createParticipants(secret: string) {
 
   return {
     read,
-    /** Gives a browser without a valid cookie its id; reloads keep it. */
-    ensure(req: IncomingMessage, res: ServerResponse) {
-      if (read(req.headers.cookie)) return;
+    /**
+     * Gives a browser without a valid cookie its id; reloads keep it. Minting is budgeted per
+     * address: past it the page still follows the slides, but its votes are refused.
+     */
+    async ensure(req: IncomingMessage, res: ServerResponse) {
+      if (read(req.headers.cookie) || !(await mayMint(req))) return;
       const id = randomBytes(12).toString('base64url');
       res.appendHeader('set-cookie', `${COOKIE}=${id}.${sign(id)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${YEAR_SECONDS}`);
     },

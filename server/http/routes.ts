@@ -17,7 +17,7 @@ import { predictionReports } from '../realtime/prediction-view';
 
 const CreateRoom = z.strictObject({ deckId: z.string().min(1).max(100) });
 const MAX_BODY_BYTES = 4 * 1024;
-const STATUS: Partial<Record<ErrorCode, number>> = { INVALID_PAYLOAD: 400, FORBIDDEN: 403, NOT_FOUND: 404, ROOM_EXPIRED: 410 };
+const STATUS: Partial<Record<ErrorCode, number>> = { INVALID_PAYLOAD: 400, FORBIDDEN: 403, NOT_FOUND: 404, ROOM_EXPIRED: 410, RATE_LIMITED: 429, UNAVAILABLE: 503 };
 
 function send(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
@@ -48,10 +48,18 @@ export function createApiRoutes(services: Services) {
   const startedAt = Date.now();
   const joinUrl = (req: IncomingMessage, code: string) => `${publicBaseUrl(req.headers.host, services.port(), services.publicUrl)}/r/${code}`;
 
-  async function roomFor(rawCode: string, ended = false): Promise<Room> {
+  /** Unknown codes count as guesses against the caller's address, as on the socket. */
+  async function roomFor(req: IncomingMessage, rawCode: string, ended = false): Promise<Room> {
+    const address = services.addressOf(req);
+    await services.addressLimits.checkGuesses(address);
     const code = JoinCode.safeParse(rawCode);
-    if (!code.success) throw new Refusal('NOT_FOUND');
-    return openRoom(services, code.data, { ended });
+    try {
+      if (!code.success) throw new Refusal('NOT_FOUND');
+      return await openRoom(services, code.data, { ended });
+    } catch (error) {
+      if (error instanceof Refusal && error.code === 'NOT_FOUND') await services.addressLimits.wrongGuess(address);
+      throw error;
+    }
   }
 
   function deckOf(room: Room) {
@@ -69,6 +77,7 @@ export function createApiRoutes(services: Services) {
     const input = CreateRoom.safeParse(await readJson(req));
     if (!input.success) throw new Refusal('INVALID_PAYLOAD', 'expected { deckId }');
     if (!services.decks.has(input.data.deckId)) throw new Refusal('NOT_FOUND', `no deck "${input.data.deckId}"`);
+    if (!(await services.addressLimits.createRoom(services.addressOf(req)))) throw new Refusal('RATE_LIMITED', 'Too many rooms created from this address; wait a minute.');
     const presenterSecret = newSecret();
     for (;;) {
       const room = newRoom(newJoinCode(), input.data.deckId, hashSecret(presenterSecret), services.now());
@@ -84,13 +93,13 @@ export function createApiRoutes(services: Services) {
     const m = /^\/api\/rooms\/([^/]+)(?:\/(deck|speaker-deck|qr\.svg|results\.json|results\.csv))?$/.exec(path);
     if (m && method === 'GET') {
       // After the lecture its results can still be exported, until the room is deleted.
-      const room = await roomFor(m[1]!, m[2] === 'results.json' || m[2] === 'results.csv');
+      const room = await roomFor(req, m[1]!, m[2] === 'results.json' || m[2] === 'results.csv');
       const deck = deckOf(room);
       switch (m[2]) {
         case undefined:
           return send(res, 200, { code: room.code, deckId: room.deckId, title: deck.title, joinUrl: joinUrl(req, room.code) });
         case 'deck':
-          services.participants.ensure(req, res);
+          await services.participants.ensure(req, res);
           return send(res, 200, publicDeck(deck));
         case 'speaker-deck':
           assertPresenter(req, room);
@@ -98,7 +107,7 @@ export function createApiRoutes(services: Services) {
         case 'results.json':
         case 'results.csv': {
           assertPresenter(req, room);
-          const polls = await Promise.all((await services.store.listPolls(room.code)).map(async (poll) => ({ poll, results: await services.tallies.results(poll) })));
+          const polls = await Promise.all((await services.store.listPolls(room.code)).map(async (poll) => ({ poll, results: await services.tallies.results(poll, { everyAnswer: true }) })));
           const report = resultsReport(room, polls, services.now(), await predictionReports(services, room));
           if (m[2] === 'results.json') return send(res, 200, report);
           res.setHeader('content-disposition', `attachment; filename="yieldroom-${room.code}-results.csv"`);

@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import type { AnswerRow, PredictionReport, ResultsReport, RoundTally } from '../protocol';
 import type { Poll } from './poll';
 
@@ -37,13 +38,11 @@ export function resultsReport(room: { code: string; deckId: string }, polls: { p
   };
 }
 
-/** RFC 4180 quoting: a field with a comma, quote or newline is quoted, its quotes doubled. */
-const field = (value: string | number | boolean) => {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
-/** Written by hand: five lines of RFC 4180 are less than a dependency. */
+/**
+ * RFC 4180 from csv-stringify, with its formula escaping: a cell that begins with =, +, -, @, tab
+ * or CR (a student's answer like `=HYPERLINK(…)`) gets a leading ' so a spreadsheet shows it as
+ * text instead of running it.
+ */
 export function resultsCsv(report: ResultsReport): string {
   const rows = [['poll_id', 'question', 'kind', 'round', 'ballots', 'answer', 'count', 'percent', 'correct']];
   for (const poll of report.polls) {
@@ -62,5 +61,5 @@ export function resultsCsv(report: ResultsReport): string {
       }
     }
   }
-  return rows.map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
+  return stringify(rows, { escape_formulas: true, record_delimiter: 'windows' });
 }

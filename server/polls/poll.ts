@@ -45,8 +45,16 @@ export const startRevote = (poll: Poll): Poll => ({ ...poll, round: poll.round +
 /** Back to an empty round 1; the store deletes the ballots in the same transaction. */
 export const resetPoll = (poll: Poll): Poll => ({ ...poll, round: 1, status: 'open', revealed: false, version: poll.version + 1 });
 
-/** Checks a ballot against the poll: open, this round, and a choice of the poll's kind. */
-export function checkVote(poll: Poll, vote: PollVote): Choice {
+/** The range a numeric answer must fall in: the deck's `min`/`max`, else ± the configured bound. */
+export type NumericBounds = { min: number; max: number };
+
+export function numericBounds(def: DeckPoll | undefined, bound: number): NumericBounds {
+  const authored = def?.kind === 'numeric' ? def : undefined;
+  return { min: authored?.min ?? -bound, max: authored?.max ?? bound };
+}
+
+/** Checks a ballot against the poll: open, this round, and a choice of the poll's kind (a number within its bounds). */
+export function checkVote(poll: Poll, vote: PollVote, bounds: NumericBounds): Choice {
   if (poll.status !== 'open') throw new Refusal('POLL_CLOSED');
   if (vote.round !== poll.round) throw new Refusal('POLL_CLOSED', `Round ${vote.round} is over; round ${poll.round} is open.`);
   const { choice } = vote;
@@ -62,6 +70,7 @@ export function checkVote(poll: Poll, vote: PollVote): Choice {
     }
     case 'numeric':
       if (!('value' in choice)) throw new Refusal('INVALID_PAYLOAD', 'this poll takes a number');
+      if (choice.value < bounds.min || choice.value > bounds.max) throw new Refusal('INVALID_PAYLOAD', `answer with a number from ${bounds.min} to ${bounds.max}`);
       return choice;
     case 'text':
       if (!('text' in choice)) throw new Refusal('INVALID_PAYLOAD', 'this poll takes a few words');
@@ -92,8 +101,11 @@ function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Counts one round's ballots; plain so unit tests and the export share it. */
-export function tallyRound(poll: Poll, round: number, choices: Choice[]): RoundTally {
+/** How many distinct text answers the cloud shows; the rest are counted as "and K more" (the export keeps all). */
+export const CLOUD_SIZE = 40;
+
+/** Counts one round's ballots; plain so unit tests and the export share it. `cloud`: text answers kept. */
+export function tallyRound(poll: Poll, round: number, choices: Choice[], cloud = CLOUD_SIZE): RoundTally {
   const ballots = choices.length;
   switch (poll.kind) {
     case 'single':
@@ -111,8 +123,8 @@ export function tallyRound(poll: Poll, round: number, choices: Choice[]): RoundT
       // A prediction's answers are Python: 'A' and 'a' differ; a word cloud ignores case.
       const exact = typeof poll.correct === 'string';
       for (const c of choices) if ('text' in c) counts.set(exact ? c.text : c.text.toLowerCase(), (counts.get(exact ? c.text : c.text.toLowerCase()) ?? 0) + 1);
-      const words = [...counts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || a.text.localeCompare(b.text)).slice(0, 40);
-      return { round, ballots, kind: 'text', words };
+      const words = [...counts].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count || a.text.localeCompare(b.text));
+      return { round, ballots, kind: 'text', words: words.slice(0, cloud), more: Math.max(0, words.length - cloud) };
     }
   }
 }

@@ -16,9 +16,12 @@ export function createTallies(store: Store, live: Live, intervalMs: number, send
   const key = (code: string, pollId: string) => `${code}\0${pollId}`;
 
   return {
-    async results(poll: Poll): Promise<RoundTally[]> {
+    /** `everyAnswer`: the export's view, every text answer rather than the cloud's top ones. */
+    async results(poll: Poll, { everyAnswer = false } = {}): Promise<RoundTally[]> {
       const ballots = await store.listBallots(poll.roomCode, poll.id);
-      return Array.from({ length: poll.round }, (_, i) => tallyRound(poll, i + 1, ballots.filter((b) => b.round === i + 1).map((b) => b.choice)));
+      return Array.from({ length: poll.round }, (_, i) =>
+        tallyRound(poll, i + 1, ballots.filter((b) => b.round === i + 1).map((b) => b.choice), everyAnswer ? Infinity : undefined),
+      );
     },
     async myVote(poll: Poll, participantId: string): Promise<MyVote | null> {
       const choice = await store.getBallot(poll.roomCode, poll.id, poll.round, participantId);

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'NOT_JOINED',
   'POLL_CLOSED',
   'RATE_LIMITED',
+  'ROOM_FULL',
   'NO_TEAM',
   'WRONG_TEAM',
   'SHEET_LOCKED',
@@ -33,6 +34,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   NOT_JOINED: 'Join a room first.',
   POLL_CLOSED: 'This poll is closed.',
   RATE_LIMITED: 'Too many requests; slow down.',
+  ROOM_FULL: 'This room is full.',
   NO_TEAM: 'You are not in a team yet.',
   WRONG_TEAM: 'That sheet belongs to another team.',
   SHEET_LOCKED: 'Predictions are locked.',
@@ -61,3 +63,17 @@ export const TEAM_LIMITS = { name: 24, tables: 40, minSize: 3, maxSize: 5 } as c
 
 /** Sheet limits: one sync message, a whole sheet's state, one predicted answer. */
 export const SHEET_LIMITS = { messageBytes: 16 * 1024, docBytes: 64 * 1024, answer: 200 } as const;
+
+/**
+ * What a person typed, made safe to show and to count: NFC, control and formatting characters
+ * (bidi overrides, zero-width marks; the emoji joiner is kept) turned into spaces, at most two
+ * combining marks per letter (no "Zalgo" towers), runs of white space collapsed.
+ */
+export function plainText(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/(?!\u200d)[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ')
+    .replace(/(\p{M}{2})\p{M}+/gu, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, POLL_LIMITS } from './constants';
+import { JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, POLL_LIMITS, plainText } from './constants';
 import type { Ack } from './constants';
 import type {
   MyTeam,
@@ -154,7 +154,7 @@ export const Choice = z.union([
   z.strictObject({ option: z.number().int().min(0).max(POLL_LIMITS.options - 1) }),
   z.strictObject({ options: z.array(z.number().int().min(0).max(POLL_LIMITS.options - 1)).min(1).max(POLL_LIMITS.options) }),
   z.strictObject({ value: z.number().finite().min(-POLL_LIMITS.numeric).max(POLL_LIMITS.numeric) }),
-  z.strictObject({ text: z.string().trim().min(1).max(POLL_LIMITS.text) }),
+  z.strictObject({ text: z.string().max(POLL_LIMITS.text * 4).transform(plainText).pipe(z.string().min(1).max(POLL_LIMITS.text)) }),
 ]);
 export type Choice = z.infer<typeof Choice>;
 
@@ -167,7 +167,8 @@ export type PollStatus = 'open' | 'closed';
 export type RoundTally =
   | { round: number; ballots: number; kind: 'single' | 'multiple'; counts: number[] }
   | { round: number; ballots: number; kind: 'numeric'; bins: { from: number; to: number; count: number }[]; median: number | null }
-  | { round: number; ballots: number; kind: 'text'; words: { text: string; count: number }[] };
+  /** `words`: the most given answers; `more`: how many other distinct answers there are. */
+  | { round: number; ballots: number; kind: 'text'; words: { text: string; count: number }[]; more: number };
 
 /** A poll as a client sees it. Students get `results` and `correct` only once revealed. */
 export type PollState = {

@@ -6,13 +6,14 @@ export const PredictionId = z.string().regex(/^predict-[0-9a-f]{10}$/, 'not a pr
 /** `team-N` when the server forms teams, `table-N` when students sit at tables. */
 export const TeamId = z.string().regex(/^(team|table)-\d{1,3}$/, 'not a team id');
 
-/** Shown as text wherever it appears; control and bidi characters are refused. */
+/** Shown as text wherever it appears; control and bidi characters, and towers of combining marks, are refused. */
 export const DisplayName = z
   .string()
   .trim()
   .min(1)
   .max(TEAM_LIMITS.name)
-  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'no control or formatting characters');
+  .refine((s) => !/[\p{Cc}\p{Cf}]/u.test(s), 'no control or formatting characters')
+  .refine((s) => !/\p{M}{3}/u.test(s), 'at most two accents on a letter');
 
 export const TeamRename = z.strictObject({ name: DisplayName });
 export type TeamRename = z.infer<typeof TeamRename>;

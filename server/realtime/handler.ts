@@ -2,7 +2,6 @@ import type { z } from 'zod';
 import type { Ack, ClientToServerEvents, ErrorCode } from '../protocol';
 import { ERROR_MESSAGES } from '../protocol';
 import { Refusal } from '../errors';
-import type { Limits } from '../config';
 import type { AppSocket, SocketData } from './types';
 
 /** Who may send an event: anyone connected, anyone who joined a room, or a room's presenter. */
@@ -12,21 +11,13 @@ type Joined = SocketData & { code: string };
 
 const refuse = (code: ErrorCode, message = ERROR_MESSAGES[code]): Ack<never> => ({ ok: false, error: { code, message } });
 
-function takeToken(data: SocketData, limits: Limits, now: number): boolean {
-  data.tokens = Math.min(limits.eventBurst, data.tokens + ((now - data.refilledAt) / 1000) * limits.eventsPerSecond);
-  data.refilledAt = now;
-  if (data.tokens < 1) return false;
-  data.tokens -= 1;
-  return true;
-}
-
 /**
- * Binds one event: rate-limit → validate → authorize → run → ack. Never throws: a refusal is
- * acked with its code and nothing else happens; an unexpected error is logged and acked INTERNAL.
+ * Binds one event: validate → authorize → run → ack (the guarded parser has already charged it
+ * to the socket's budget). Never throws: a refusal is acked with its code and nothing else
+ * happens; an unexpected error is logged and acked INTERNAL.
  */
 export function handle<S extends z.ZodType, R, W extends Sender>(
   socket: AppSocket,
-  limits: Limits,
   event: keyof ClientToServerEvents,
   schema: S,
   who: W,
@@ -37,7 +28,6 @@ export function handle<S extends z.ZodType, R, W extends Sender>(
     const ack = args[args.length - 1];
     if (typeof ack !== 'function') return; // nothing to answer to; the protocol requires acks
     const reply = ack as (res: Ack<R>) => void;
-    if (!takeToken(socket.data, limits, Date.now())) return reply(refuse('RATE_LIMITED'));
     const parsed = schema.safeParse(args.length === 2 ? args[0] : undefined);
     if (!parsed.success) return reply(refuse('INVALID_PAYLOAD', parsed.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ')));
     const session = socket.data;

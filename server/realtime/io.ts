@@ -1,6 +1,8 @@
 import { Server as EngineServer } from 'engine.io';
 import { Server } from 'socket.io';
+import type { Limits } from '../config';
 import { Handshake, PROTOCOL_VERSION } from '../protocol';
+import { guardConnections, guardedParser } from './guard';
 import type { AppServer, Services } from './types';
 import { registerPollHandlers } from './polls.handlers';
 import { registerRoomHandlers } from './rooms.handlers';
@@ -25,9 +27,14 @@ export function checkProtocol(io: AppServer) {
  * Pings every 10 s (default 25 s): a phone whose network dropped notices within 15 s and
  * reconnects, and the audience count drops it as soon.
  */
-export function createIo(maxMessageBytes: number, adapter?: Parameters<AppServer['adapter']>[0]): { io: AppServer; engine: EngineServer } {
-  const io: AppServer = new Server({ serveClient: false, ...(adapter ? { adapter } : {}) });
-  const engine = new EngineServer({ maxHttpBufferSize: maxMessageBytes, perMessageDeflate: false, httpCompression: false, pingInterval: 10_000, pingTimeout: 5_000 });
+export function createIo(
+  limits: Limits,
+  admission: Parameters<typeof guardConnections>[2],
+  adapter?: Parameters<AppServer['adapter']>[0],
+): { io: AppServer; engine: EngineServer } {
+  const io: AppServer = new Server({ serveClient: false, parser: guardedParser(limits), connectTimeout: limits.preAuthTimeoutMs, ...(adapter ? { adapter } : {}) });
+  const engine = new EngineServer({ maxHttpBufferSize: limits.maxMessageBytes, perMessageDeflate: false, httpCompression: false, pingInterval: 10_000, pingTimeout: 5_000 });
+  guardConnections(engine, limits, admission);
   io.bind(engine);
   return { io, engine };
 }
@@ -35,8 +42,11 @@ export function createIo(maxMessageBytes: number, adapter?: Parameters<AppServer
 export function registerHandlers(services: Services) {
   checkProtocol(services.io);
   services.io.on('connection', (socket) => {
-    socket.data.tokens = services.limits.eventBurst;
-    socket.data.refilledAt = Date.now();
+    // The guarded parser reports a broken or flooding client here, then closes its connection.
+    socket.on('error', () => undefined);
+    // A socket must join a room soon after connecting; idle ones only hold memory.
+    const preAuth = setTimeout(() => socket.data.code || socket.disconnect(true), services.limits.preAuthTimeoutMs);
+    socket.once('disconnect', () => clearTimeout(preAuth));
     socket.data.participantId = services.participants.read(socket.handshake.headers.cookie);
     registerRoomHandlers(services, socket);
     registerPollHandlers(services, socket);

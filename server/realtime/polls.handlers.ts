@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PollAction, PollOpen, PollVote } from '../protocol';
 import type { MyVote } from '../protocol';
 import { Refusal } from '../errors';
-import { checkVote, closePoll, pollFromAdHoc, pollFromDeck, resetPoll, revealPoll, startRevote } from '../polls/poll';
+import { checkVote, closePoll, numericBounds, pollFromAdHoc, pollFromDeck, resetPoll, revealPoll, startRevote } from '../polls/poll';
 import type { Poll } from '../polls/poll';
 import { findDeckPoll } from '../rooms/room';
 import type { CastOutcome } from '../store/store';
@@ -29,7 +29,7 @@ const NOT_CAST: Record<Exclude<CastOutcome, 'cast'>, Refusal> = {
 export function registerPollHandlers(services: Services, socket: AppSocket) {
   const { limits, store, tallies } = services;
 
-  handle(socket, limits, 'poll:open', PollOpen, 'presenter', async (input, { code }) => {
+  handle(socket, 'poll:open', PollOpen, 'presenter', async (input, { code }) => {
     if ('adHoc' in input) return pollChanged(services, await store.addPoll(pollFromAdHoc(code, `adhoc-${randomBytes(6).toString('hex')}`, input.adHoc, services.now())), true);
     const existing = await store.getPoll(code, input.pollId);
     if (existing) return pollChanged(services, existing, true);
@@ -43,7 +43,7 @@ export function registerPollHandlers(services: Services, socket: AppSocket) {
   const afterPreviousClick = inArrivalOrder();
   const transitions = { 'poll:close': closePoll, 'poll:reveal': revealPoll, 'poll:revote': startRevote, 'poll:reset': resetPoll } as const;
   for (const [event, transition] of Object.entries(transitions) as [keyof typeof transitions, (p: Poll) => Poll][]) {
-    handle(socket, limits, event, PollAction, 'presenter', ({ pollId }, { code }) =>
+    handle(socket, event, PollAction, 'presenter', ({ pollId }, { code }) =>
       afterPreviousClick(async () => {
         const next = await untilStored(async () => {
           const candidate = transition(await pollOf(services, code, pollId));
@@ -54,11 +54,12 @@ export function registerPollHandlers(services: Services, socket: AppSocket) {
     );
   }
 
-  handle(socket, limits, 'poll:vote', PollVote, 'member', async (vote, session): Promise<MyVote> => {
+  handle(socket, 'poll:vote', PollVote, 'member', async (vote, session): Promise<MyVote> => {
     if (session.role !== 'student') throw new Refusal('FORBIDDEN', 'Presenters do not vote.');
     if (!session.participantId) throw new Refusal('NOT_JOINED', 'Reload the page to get a voter id.');
     const poll = await pollOf(services, session.code, vote.pollId);
-    const checked = checkVote(poll, vote);
+    const deck = services.decks.get(session.deckId ?? '');
+    const checked = checkVote(poll, vote, numericBounds(deck && findDeckPoll(deck, poll.id), limits.numericBound));
     // A prediction's free answers are counted by Python's reading of them: 15.0 and 15 are one answer.
     const choice = typeof poll.correct === 'string' && 'text' in checked ? { text: (await (await services.python()).freeLabels([checked.text]))[0]! } : checked;
     // The store checks the poll is on screen, open and in this round in the same transaction as

@@ -17,7 +17,7 @@ import type { AppSocket, Services } from './types';
 const shuffled = (labels: string[]) => [...labels].sort((a, b) => createHash('sha256').update(a).digest('hex').localeCompare(createHash('sha256').update(b).digest('hex')));
 
 export function registerPredictionHandlers(services: Services, socket: AppSocket) {
-  const { limits, store } = services;
+  const { store } = services;
 
   async function load(code: string, predictionId: string) {
     const room = await openRoom(services, code);
@@ -53,12 +53,12 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
 
   const transitions = { 'predict:lock': lockPrediction, 'predict:unlock': unlockPrediction } as const;
   for (const [event, transition] of Object.entries(transitions) as [keyof typeof transitions, (p: RoomPrediction) => RoomPrediction][]) {
-    handle(socket, limits, event, PredictAction, 'presenter', ({ predictionId }, { code }) => change(code, predictionId, async ({ stored }) => transition(stored)));
+    handle(socket, event, PredictAction, 'presenter', ({ predictionId }, { code }) => change(code, predictionId, async ({ stored }) => transition(stored)));
   }
 
   // Locks the sheets, shows the next step's executed outcome, and fixes every team's verdict on it.
   // Locks the sheets, shows the next step's executed outcome, and fixes every team's verdict on it.
-  handle(socket, limits, 'predict:reveal', PredictAction, 'presenter', ({ predictionId }, { code }) =>
+  handle(socket, 'predict:reveal', PredictAction, 'presenter', ({ predictionId }, { code }) =>
     change(code, predictionId, async ({ prediction, key, stored }) => {
       const next = revealStep(stored, key.length);
       const step = next.revealed - 1;
@@ -74,14 +74,14 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
     }),
   );
 
-  handle(socket, limits, 'predict:board', PredictAction, 'presenter', async ({ predictionId }, { code }) => {
+  handle(socket, 'predict:board', PredictAction, 'presenter', async ({ predictionId }, { code }) => {
     const { room } = await load(code, predictionId);
     return predictionBoard(services, room, predictionId);
   });
 
   // Any step as a one-tap poll for individuals: the authored distractors beside the executed
   // answer, or free entry counted by Python's reading of each answer.
-  handle(socket, limits, 'predict:poll', PredictPoll, 'presenter', async ({ predictionId, step }, { code }) => {
+  handle(socket, 'predict:poll', PredictPoll, 'presenter', async ({ predictionId, step }, { code }) => {
       const { prediction, key } = await load(code, predictionId);
       const record = key[step];
       if (!record || record.outcome.kind === 'timeout') throw new Refusal('INVALID_PAYLOAD', `step ${step + 1} cannot be polled`);
@@ -111,7 +111,7 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
 
   // The presenter's "what if": other arguments or more steps, run in the answer key's sandboxed,
   // time-limited interpreter. Arguments must be literals, so nothing else runs.
-  handle(socket, limits, 'predict:whatif', PredictWhatIf, 'presenter', async ({ predictionId, steps }, { code }) => {
+  handle(socket, 'predict:whatif', PredictWhatIf, 'presenter', async ({ predictionId, steps }, { code }) => {
     const { prediction } = await load(code, predictionId);
     const python = await services.python();
     const problems = await python.checkCalls(steps, prediction.target);

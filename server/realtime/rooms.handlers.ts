@@ -29,14 +29,15 @@ function leaveCurrentRoom(services: Services, socket: AppSocket) {
 export function registerRoomHandlers(services: Services, socket: AppSocket) {
   const { limits } = services;
 
-  handle(socket, limits, 'room:join', RoomJoin, 'anyone', async ({ code, presenterSecret }): Promise<RoomJoinResult> => {
-    const room = await openRoom(services, code);
+  handle(socket, 'room:join', RoomJoin, 'anyone', async ({ code, presenterSecret }): Promise<RoomJoinResult> => {
+    const room = await openRoomCountingGuesses(code);
     // A wrong secret is refused outright rather than downgraded to a student seat.
     if (presenterSecret !== undefined && !secretMatches(presenterSecret, room.presenterSecretHashes)) throw new Refusal('FORBIDDEN', 'That presenter key is not valid for this room.');
     const role = presenterSecret === undefined ? 'student' : 'presenter';
+    if (role === 'student' && socket.data.code !== code && (await services.audience.count(code)) >= limits.roomSize) throw new Refusal('ROOM_FULL');
     leaveCurrentRoom(services, socket);
     await socket.join(role === 'presenter' ? [code, presentersOf(code)] : code);
-    Object.assign(socket.data, { code, role } satisfies Partial<SocketData>);
+    Object.assign(socket.data, { code, role, deckId: room.deckId } satisfies Partial<SocketData>);
     if (role === 'student') {
       services.audience.join(code);
       await placeStudent(services, room, socket);
@@ -44,11 +45,23 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
     return { role, snapshot: await snapshotFor(services, await openRoom(services, code), socket) };
   });
 
-  handle(socket, limits, 'room:snapshot', RoomSnapshotRequest, 'member', async (_input, { code }) => snapshotFor(services, await openRoom(services, code), socket));
+  /** A wrong code counts against the address: join codes cannot be enumerated at speed. */
+  async function openRoomCountingGuesses(code: string) {
+    const address = services.addressOf(socket.request);
+    await services.addressLimits.checkGuesses(address);
+    try {
+      return await openRoom(services, code);
+    } catch (error) {
+      if (error instanceof Refusal && error.code === 'NOT_FOUND') await services.addressLimits.wrongGuess(address);
+      throw error;
+    }
+  }
+
+  handle(socket, 'room:snapshot', RoomSnapshotRequest, 'member', async (_input, { code }) => snapshotFor(services, await openRoom(services, code), socket));
 
   // A presenter's quick presses land in the order pressed.
   const afterPreviousMove = inArrivalOrder();
-  handle(socket, limits, 'slide:set', SlideSet, 'presenter', (position, { code }) => afterPreviousMove(() => moveTo(position, code)));
+  handle(socket, 'slide:set', SlideSet, 'presenter', (position, { code }) => afterPreviousMove(() => moveTo(position, code)));
 
   async function moveTo(position: SlideSet, code: string) {
     const { deckId } = await openRoom(services, code);
@@ -77,7 +90,7 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
     return { version: after.version };
   }
 
-  handle(socket, limits, 'presenter:pair', PresenterPair, 'presenter', async (_input, { code }): Promise<PairResult> => {
+  handle(socket, 'presenter:pair', PresenterPair, 'presenter', async (_input, { code }): Promise<PairResult> => {
     const token = newSecret();
     const expiresAt = services.now() + limits.pairTokenTtlMs;
     await services.store.savePairToken(code, hashSecret(token), expiresAt);
@@ -87,7 +100,7 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
     return { url, qrSvg: await QRCode.toString(url, { type: 'svg', margin: 1 }), expiresAt };
   });
 
-  handle(socket, limits, 'presenter:redeem', PresenterRedeem, 'anyone', async ({ code, token }): Promise<RedeemResult> => {
+  handle(socket, 'presenter:redeem', PresenterRedeem, 'anyone', async ({ code, token }): Promise<RedeemResult> => {
     await openRoom(services, code);
     if (!(await services.store.takePairToken(code, hashSecret(token), services.now()))) {
       throw new Refusal('FORBIDDEN', 'This pairing link was used already or has expired.');

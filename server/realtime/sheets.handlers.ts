@@ -15,7 +15,7 @@ function syncKind(message: Uint8Array): 'read' | 'write' | undefined {
 }
 
 export function registerSheetHandlers(services: Services, socket: AppSocket) {
-  const { limits, store } = services;
+  const { store } = services;
   const sheets = (socket.data.sheets ??= new Map());
 
   /** A refused update may be crafted: the sender is cut off once it has its answer. */
@@ -47,7 +47,7 @@ export function registerSheetHandlers(services: Services, socket: AppSocket) {
   // An update may build on the one before it.
   const afterPrevious = inArrivalOrder();
 
-  handle(socket, limits, 'sheet:sync', SheetSync, 'member', (input, session) => afterPrevious(() => sync(input, session)));
+  handle(socket, 'sheet:sync', SheetSync, 'member', (input, session) => afterPrevious(() => sync(input, session)));
 
   async function sync(input: { predictionId: string; teamId?: string; message: Uint8Array }, session: { code: string; role?: string; participantId?: string }): Promise<SheetSyncResult> {
     const kind = syncKind(input.message);
@@ -73,7 +73,7 @@ export function registerSheetHandlers(services: Services, socket: AppSocket) {
     return { messages: result.resync ? [result.resync] : [], awareness: null };
   }
 
-  handle(socket, limits, 'sheet:awareness', SheetAwareness, 'member', async (input, session) => {
+  handle(socket, 'sheet:awareness', SheetAwareness, 'member', async (input, session) => {
     if (session.role !== 'student') throw new Refusal('FORBIDDEN', 'Only students show where they are editing.');
     const ref = await sheetFor(session.code, input.predictionId, undefined);
     const me = await store.getParticipant(session.code, session.participantId!);

@@ -57,14 +57,14 @@ export async function formTeamsNow(services: Services, code: string) {
 }
 
 export function registerTeamHandlers(services: Services, socket: AppSocket) {
-  const { limits, store } = services;
+  const { store } = services;
   const studentOnly = (role: string | undefined, participantId: string | undefined) => {
     if (role !== 'student') throw new Refusal('FORBIDDEN', 'Only students are in teams.');
     if (!participantId) throw new Refusal('NOT_JOINED', 'Reload the page to get a voter id.');
     return participantId;
   };
 
-  handle(socket, limits, 'team:rename', TeamRename, 'member', async ({ name }, session): Promise<Member> => {
+  handle(socket, 'team:rename', TeamRename, 'member', async ({ name }, session): Promise<Member> => {
     const participantId = studentOnly(session.role, session.participantId);
     await store.renameParticipant(session.code, participantId, name);
     const me = await store.getParticipant(session.code, participantId);
@@ -72,7 +72,7 @@ export function registerTeamHandlers(services: Services, socket: AppSocket) {
     return memberView({ participantId, name });
   });
 
-  handle(socket, limits, 'team:pick', TeamPick, 'member', async (input, session): Promise<MyTeam> => {
+  handle(socket, 'team:pick', TeamPick, 'member', async (input, session): Promise<MyTeam> => {
       const participantId = studentOnly(session.role, session.participantId);
       const room = await openRoom(services, session.code);
       if (room.teams.mode !== 'tables') throw new Refusal('INVALID_PAYLOAD', 'The presenter forms the teams in this room.');
@@ -86,7 +86,7 @@ export function registerTeamHandlers(services: Services, socket: AppSocket) {
       return myTeam(services, room, participantId);
   });
 
-  handle(socket, limits, 'teams:configure', TeamsConfigure, 'presenter', async (input, { code }) => {
+  handle(socket, 'teams:configure', TeamsConfigure, 'presenter', async (input, { code }) => {
       if (input.mode === 'auto') {
         await formTeamsNow(services, code);
         return { mode: input.mode, tables: 0 };

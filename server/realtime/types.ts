@@ -4,6 +4,8 @@ import type { Config, Limits } from '../config';
 import type { Deck } from '../decks/types';
 import type { Store } from '../store/store';
 import type { Participants } from '../http/participant';
+import type { AddressLimits } from '../http/address-limits';
+import type { IncomingMessage } from 'node:http';
 import type { Tallies } from '../polls/tallies';
 import type { Audience } from './audience';
 import type { Live } from '../live/live';
@@ -13,14 +15,13 @@ import type { Boards } from './prediction-view';
 
 export type SocketData = {
   code?: string;
+  /** The joined room's deck (a room's deck never changes). */
+  deckId?: string;
   role?: Role;
   /** From the signed cookie: who a vote counts for. */
   participantId?: string;
   /** The sheets this socket syncs, by socket.io room, with its Yjs client once it shows presence. */
   sheets?: Map<string, { code: string; predictionId: string; teamId: string; clientId?: number }>;
-  /** Token bucket for flood control. */
-  tokens: number;
-  refilledAt: number;
 };
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -42,6 +43,9 @@ export type Services = {
   /** Pyodide, started on first use: grades answers and runs the presenter's what-ifs. */
   python: () => Promise<AnswerKeyRunner>;
   participants: Participants;
+  /** Per-address budgets: voter ids, rooms, join-code guesses. */
+  addressLimits: AddressLimits;
+  addressOf: (req: IncomingMessage) => string;
   limits: Limits;
   publicUrl: Config['publicUrl'];
   port: () => number;

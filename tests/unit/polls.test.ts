@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Choice } from '../../server/protocol';
+import { plainText } from '../../server/protocol';
 import { resultsCsv, resultsReport } from '../../server/polls/export';
-import { checkVote, closePoll, pollFromAdHoc, pollFromDeck, pollState, resetPoll, revealPoll, startRevote, tallyRound } from '../../server/polls/poll';
+import { CLOUD_SIZE, checkVote, closePoll, numericBounds, pollFromAdHoc, pollFromDeck, pollState, resetPoll, revealPoll, startRevote, tallyRound } from '../../server/polls/poll';
 import type { Poll } from '../../server/polls/poll';
 import { Refusal } from '../../server/errors';
 
 const choicePoll: Poll = pollFromDeck('ROOM22', { id: 'p1', question: 'Which?', kind: 'single', options: ['a', 'b', 'c'], correct: [1], revote: true }, 0);
-const vote = (poll: Poll, choice: Choice, round = poll.round) => checkVote(poll, { pollId: poll.id, round, choice });
+const vote = (poll: Poll, choice: Choice, round = poll.round, bounds = { min: -1e6, max: 1e6 }) => checkVote(poll, { pollId: poll.id, round, choice }, bounds);
 
 describe('rounds', () => {
   it('opens on round 1; close, reveal, revote and reset move it as peer instruction needs', () => {
@@ -91,5 +92,47 @@ describe('the results export', () => {
     const lines = resultsCsv(report).split('\r\n');
     expect(lines[1]).toBe('p1,"Which, ""really""?",single,1,3,a,1,33.3,false');
     expect(lines).toHaveLength(1 + 6 + 1);
+  });
+});
+
+describe('what students type', () => {
+  it('exports formula-looking answers as text: a leading quote before =, +, -, @ and tab', () => {
+    const text = pollFromAdHoc('ROOM22', 't', { kind: 'text', question: '=1+1' }, 0);
+    const planted = ['=hyperlink("http://evil","x")', '=cmd|\' /c calc\'!a0', '+1+1', '-2+3', '@sum(a1)', '\ttab', 'plain'];
+    const report = resultsReport({ code: 'ROOM22', deckId: 'd' }, [{ poll: text, results: [tallyRound(text, 1, planted.map((t) => ({ text: t })), Infinity)] }], 0);
+    const csv = resultsCsv(report);
+    // Each planted cell starts with a quote mark inside the CSV field (quoted when it holds a comma or quote).
+    for (const cell of ['"\'=hyperlink(""http://evil"",""x"")"', `'=cmd|' /c calc'!a0`, ",'+1+1,", ",'-2+3,", ",'@sum(a1),", ",'\ttab,", ",plain,", ",'=1+1,"]) {
+      expect(csv).toContain(cell);
+    }
+    expect(report.polls[0]!.question).toBe('=1+1');
+  });
+
+  it('keeps every text answer: the cloud shows the top 40 and counts the rest, the export lists them all', () => {
+    const text = pollFromAdHoc('ROOM22', 't', { kind: 'text', question: 'One word?' }, 0);
+    const choices = [...Array.from({ length: 82 }, () => ({ text: 'junk' })), ...Array.from({ length: 45 }, (_, i) => ({ text: `honest ${i}` }))];
+    const cloud = tallyRound(text, 1, choices);
+    expect(cloud).toMatchObject({ ballots: 127, more: 46 - CLOUD_SIZE });
+    expect(cloud.kind === 'text' && cloud.words).toHaveLength(CLOUD_SIZE);
+    const everything = tallyRound(text, 1, choices, Infinity);
+    expect(everything.kind === 'text' && everything.words.map((w) => w.text)).toEqual(['junk', ...Array.from({ length: 45 }, (_, i) => `honest ${i}`).sort((a, b) => a.localeCompare(b))]);
+  });
+
+  it('takes numbers within the deck’s min and max, or ± the configured bound', () => {
+    const numeric = pollFromAdHoc('ROOM22', 'n', { kind: 'numeric', question: 'How many?' }, 0);
+    const bounds = numericBounds({ id: 'n', question: 'q', revote: false, kind: 'numeric', min: 0, max: 100 }, 1e6);
+    expect(bounds).toEqual({ min: 0, max: 100 });
+    expect(numericBounds(undefined, 1e6)).toEqual({ min: -1e6, max: 1e6 });
+    expect(vote(numeric, { value: 100 }, 1, bounds)).toEqual({ value: 100 });
+    for (const value of [100.5, -1, 1e9]) expect(() => vote(numeric, { value }, 1, bounds)).toThrow('from 0 to 100');
+    expect(() => vote(numeric, { value: 1e9 })).toThrow(Refusal);
+  });
+
+  it('neutralises bidi overrides, control characters and towers of combining marks', () => {
+    expect(plainText('evil\u202Eeman')).toBe('evil eman');
+    expect(plainText('a\u0000b\nc')).toBe('a b c');
+    expect(plainText('q\u0301\u0302\u0303\u0304\u0305a')).toBe('q\u0301\u0302a');
+    expect(plainText('e\u0301')).toBe('\u00e9');
+    expect(plainText('👩\u200d💻')).toBe('👩\u200d💻');
   });
 });
