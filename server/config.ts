@@ -126,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       connectionsPerAddress: intFrom(env, 'CONNECTIONS_PER_ADDRESS', DEFAULT_LIMITS.connectionsPerAddress),
       votersPerAddressPerMinute: intFrom(env, 'VOTERS_PER_ADDRESS_PER_MINUTE', DEFAULT_LIMITS.votersPerAddressPerMinute),
       roomSize: intFrom(env, 'ROOM_SIZE', DEFAULT_LIMITS.roomSize),
+      roomsPerAddressPerMinute: intFrom(env, 'ROOMS_PER_ADDRESS_PER_MINUTE', DEFAULT_LIMITS.roomsPerAddressPerMinute),
     },
   };
 }

@@ -64,7 +64,7 @@ function WordCloud({ tally }: { tally: Extract<RoundTally, { words: unknown }> }
   return (
     <p className="flex flex-wrap items-baseline justify-center gap-x-4 gap-y-1">
       {tally.words.map((w) => (
-        <span key={w.text} style={{ fontSize: `${1 + (w.count / top) * 1.6}em` }} className="font-semibold text-amber-300">
+        <span key={w.text} data-testid="cloud-word" style={{ fontSize: `${1 + (w.count / top) * 1.6}em` }} className="max-w-full font-semibold break-words text-amber-300 [unicode-bidi:isolate]">
           {w.text}
         </span>
       ))}

@@ -7,6 +7,11 @@ import type { RoomSocket } from '../../lib/use-room';
 type PollEvent = 'poll:close' | 'poll:reveal' | 'poll:revote' | 'poll:reset';
 
 const votes = (poll: PollState) => poll.results?.find((r) => r.round === poll.round)?.ballots ?? 0;
+/** Distinct text answers the word cloud leaves out. */
+const latestMore = (poll: PollState) => {
+  const latest = poll.results?.at(-1);
+  return latest?.kind === 'text' ? latest.more : 0;
+};
 
 /** Close, reveal, vote again, reset: the presenter's buttons for the poll on screen. */
 export function PollControls({ poll, socket, big = false }: { poll: PollState; socket?: RoomSocket; big?: boolean }) {
@@ -44,7 +49,13 @@ export function PollPanel({ poll, audience, socket }: { poll: PollState; audienc
           Round {poll.round} · {poll.status} · {votes(poll)} / {audience} voted
         </span>
       </header>
+      {votes(poll) > audience && (
+        <p data-testid="ballots-exceed" className="rounded bg-red-900/60 px-3 py-2 text-base text-red-100">
+          {votes(poll)} ballots but {audience} phones connected: phones that voted and then locked explain a few; many more may be someone voting from several identities.
+        </p>
+      )}
       <PollChart poll={poll} />
+      {latestMore(poll) > 0 && <p data-testid="cloud-more" className="text-slate-300">and {latestMore(poll)} more answers (all in the export)</p>}
       <PollControls poll={poll} socket={socket} />
     </section>
   );
