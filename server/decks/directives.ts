@@ -69,19 +69,20 @@ const POLL_KINDS: PollKind[] = ['single', 'multiple', 'numeric', 'text'];
 
 /** ```poll: a question with 2–8 options (or a numeric/text kind, numeric with optional min/max), an optional correct answer and revote. */
 function poll(body: string, ctx: DirectiveContext): Directive | undefined {
-  const fields = readFields(body, ['question', 'kind', 'options', 'correct', 'revote', 'min', 'max'], ctx, 'poll');
+  const fields = readFields(body, ['question', 'kind', 'options', 'correct', 'revote', 'min', 'max', 'names'], ctx, 'poll');
   if (!fields) return undefined;
   const report = (message: string, key?: string) => {
     ctx.problems.push({ file: ctx.file, line: ctx.line + (key ? lineOf(body, key) : 0), message });
     return undefined;
   };
-  const { question, options, correct, revote = false } = fields;
+  const { question, options, correct, revote = false, names = false } = fields;
   if (typeof question !== 'string' || question.trim() === '') return report('poll needs a question', 'question');
   const kind = (fields.kind ?? 'single') as PollKind;
   if (!POLL_KINDS.includes(kind)) return report(`poll kind must be one of ${POLL_KINDS.join(', ')}`, 'kind');
   if (typeof revote !== 'boolean') return report('revote must be true or false', 'revote');
+  if (typeof names !== 'boolean') return report('names must be true or false', 'names');
   const id = `poll-${shortHash(question)}`;
-  const base = { id, question: question.trim(), revote };
+  const base = { id, question: question.trim(), revote, ...(names ? { names } : {}) };
   const heading = `<p class="poll-question">${escapeHtml(question.trim())}</p>`;
 
   if (kind === 'numeric' || kind === 'text') {

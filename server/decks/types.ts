@@ -27,7 +27,8 @@ export type Slide = {
 export type PollKind = 'single' | 'multiple' | 'numeric' | 'text';
 
 /** A poll written in the deck. `correct` holds option indexes for choice polls. */
-export type DeckPoll = { id: string; question: string; revote: boolean } & (
+/** `names`: a graded poll; a ballot counts only from a student who has given their name, and the export lists who answered what. */
+export type DeckPoll = { id: string; question: string; revote: boolean; names?: boolean } & (
   | { kind: 'single' | 'multiple'; options: string[]; correct?: number[] }
   | { kind: 'numeric'; correct?: number; min?: number; max?: number }
   | { kind: 'text' }

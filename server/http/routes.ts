@@ -6,7 +6,7 @@ import type { ErrorCode } from '../protocol';
 import { APP_VERSION } from '../config';
 import { deckSummary, publicDeck } from '../decks/types';
 import { Refusal } from '../errors';
-import { newRoom } from '../rooms/room';
+import { findDeckPoll, newRoom } from '../rooms/room';
 import type { Room } from '../rooms/room';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from '../rooms/secrets';
 import { openRoom } from '../realtime/open-room';
@@ -73,6 +73,12 @@ export function createApiRoutes(services: Services) {
     if (!secret || !secretMatches(secret, room.presenterSecretHashes)) throw new Refusal('FORBIDDEN');
   }
 
+  /** A poll that counts: each ballot with the name its student gave. */
+  async function namedBallots(code: string, pollId: string) {
+    const names = new Map((await services.store.listParticipants(code)).map((p) => [p.participantId, p.name ?? '']));
+    return (await services.store.listBallots(code, pollId)).map((b) => ({ round: b.round, name: names.get(b.participantId) ?? '', choice: b.choice }));
+  }
+
   async function createRoom(req: IncomingMessage) {
     const input = CreateRoom.safeParse(await readJson(req));
     if (!input.success) throw new Refusal('INVALID_PAYLOAD', 'expected { deckId }');
@@ -107,7 +113,13 @@ export function createApiRoutes(services: Services) {
         case 'results.json':
         case 'results.csv': {
           assertPresenter(req, room);
-          const polls = await Promise.all((await services.store.listPolls(room.code)).map(async (poll) => ({ poll, results: await services.tallies.results(poll, { everyAnswer: true }) })));
+          const polls = await Promise.all(
+            (await services.store.listPolls(room.code)).map(async (poll) => ({
+              poll,
+              results: await services.tallies.results(poll, { everyAnswer: true }),
+              ...(findDeckPoll(deck, poll.id)?.names ? { named: await namedBallots(room.code, poll.id) } : {}),
+            })),
+          );
           const report = resultsReport(room, polls, services.now(), await predictionReports(services, room));
           if (m[2] === 'results.json') return send(res, 200, report);
           res.setHeader('content-disposition', `attachment; filename="yieldroom-${room.code}-results.csv"`);

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import type { AnswerRow, PredictionReport, ResultsReport, RoundTally } from '../protocol';
+import type { AnswerRow, Choice, PredictionReport, ResultsReport, RoundTally } from '../protocol';
 import type { Poll } from './poll';
 
 const percent = (count: number, of: number) => (of === 0 ? 0 : Math.round((count / of) * 1000) / 10);
@@ -22,18 +22,31 @@ function answers(poll: Poll, tally: RoundTally): AnswerRow[] {
   }
 }
 
+/** One ballot as the export shows it. */
+function choiceLabel(poll: Poll, choice: Choice): string {
+  if ('option' in choice) return poll.options[choice.option] ?? '';
+  if ('options' in choice) return choice.options.map((i) => poll.options[i]).join('; ');
+  return 'value' in choice ? String(choice.value) : choice.text;
+}
+
 /** Every poll, every round: counts and percentages of ballots cast in that round. */
-export function resultsReport(room: { code: string; deckId: string }, polls: { poll: Poll; results: RoundTally[] }[], now: number, predictions: PredictionReport[] = []): ResultsReport {
+export function resultsReport(
+  room: { code: string; deckId: string },
+  polls: { poll: Poll; results: RoundTally[]; named?: { round: number; name: string; choice: Choice }[] }[],
+  now: number,
+  predictions: PredictionReport[] = [],
+): ResultsReport {
   return {
     predictions,
     room: room.code,
     deckId: room.deckId,
     exportedAt: new Date(now).toISOString(),
-    polls: polls.map(({ poll, results }) => ({
+    polls: polls.map(({ poll, results, named }) => ({
       id: poll.id,
       question: poll.question,
       kind: poll.kind,
       rounds: results.map((tally) => ({ round: tally.round, ballots: tally.ballots, answers: answers(poll, tally) })),
+      ...(named ? { named: named.map((b) => ({ round: b.round, name: b.name, answer: choiceLabel(poll, b.choice) })) } : {}),
     })),
   };
 }

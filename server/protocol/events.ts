@@ -82,7 +82,8 @@ export type RoomStateBroadcast = { version: number; slide: SlidePosition };
 export type AudienceBroadcast = { audience: number };
 
 export type RoomJoinResult = { role: Role; snapshot: RoomSnapshot };
-export type PairResult = { url: string; qrSvg: string; expiresAt: number };
+/** `ttlMs`: how long the link works from now (the phone's clock may differ from the server's `expiresAt`). */
+export type PairResult = { url: string; qrSvg: string; expiresAt: number; ttlMs: number };
 export type RedeemResult = { presenterSecret: string };
 
 /** The socket.io event map, shared by the server and the browser clients. */
@@ -116,6 +117,8 @@ export type ServerToClientEvents = {
   'room:audience': (msg: AudienceBroadcast) => void;
   /** Broadcasts may have been missed (the server lost Redis for a while): ask for a snapshot. */
   'room:stale': () => void;
+  /** A pairing link was used: the speaker view hides its QR code. */
+  'presenter:paired': () => void;
   'poll:state': (msg: PollStateBroadcast) => void;
   'poll:tally': (msg: PollTallyBroadcast) => void;
   'predict:state': (msg: PredictionStateBroadcast) => void;
@@ -191,7 +194,14 @@ export type MyVote = { pollId: string; round: number; choice: Choice };
 
 /** `GET /api/rooms/CODE/results.json`: every poll, every round, counts and percentages. */
 export type AnswerRow = { answer: string; count: number; percent: number; correct: boolean };
-export type PollReport = { id: string; question: string; kind: z.infer<typeof PollKind>; rounds: { round: number; ballots: number; answers: AnswerRow[] }[] };
+/** `named`: a poll that counts (the deck's `names: true`): who answered what, per round. */
+export type PollReport = {
+  id: string;
+  question: string;
+  kind: z.infer<typeof PollKind>;
+  rounds: { round: number; ballots: number; answers: AnswerRow[] }[];
+  named?: { round: number; name: string; answer: string }[];
+};
 /** A team prediction in the export: per step, the executed answer and each team's, with its verdict once revealed. */
 export type PredictionReport = {
   id: string;

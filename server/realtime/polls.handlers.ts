@@ -59,7 +59,9 @@ export function registerPollHandlers(services: Services, socket: AppSocket) {
     if (!session.participantId) throw new Refusal('NOT_JOINED', 'Reload the page to get a voter id.');
     const poll = await pollOf(services, session.code, vote.pollId);
     const deck = services.decks.get(session.deckId ?? '');
-    const checked = checkVote(poll, vote, numericBounds(deck && findDeckPoll(deck, poll.id), limits.numericBound));
+    const def = deck && findDeckPoll(deck, poll.id);
+    const checked = checkVote(poll, vote, numericBounds(def, limits.numericBound));
+    if (def?.names && !(await store.getParticipant(session.code, session.participantId))?.name) throw new Refusal('NAME_REQUIRED');
     // A prediction's free answers are counted by Python's reading of them: 15.0 and 15 are one answer.
     const choice = typeof poll.correct === 'string' && 'text' in checked ? { text: (await (await services.python()).freeLabels([checked.text]))[0]! } : checked;
     // The store checks the poll is on screen, open and in this round in the same transaction as

@@ -97,7 +97,7 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
     const base = publicBaseUrl(socket.handshake.headers.host, services.port(), services.publicUrl);
     // The token rides in the fragment: browsers never send it to a server in a request line.
     const url = `${base}/present/${code}/remote#pair=${token}`;
-    return { url, qrSvg: await QRCode.toString(url, { type: 'svg', margin: 1 }), expiresAt };
+    return { url, qrSvg: await QRCode.toString(url, { type: 'svg', margin: 1 }), expiresAt, ttlMs: limits.pairTokenTtlMs };
   });
 
   handle(socket, 'presenter:redeem', PresenterRedeem, 'anyone', async ({ code, token }): Promise<RedeemResult> => {
@@ -107,6 +107,7 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
     }
     const presenterSecret = newSecret();
     await services.store.addPresenterSecret(code, hashSecret(presenterSecret));
+    services.io.to(presentersOf(code)).emit('presenter:paired');
     return { presenterSecret };
   });
 

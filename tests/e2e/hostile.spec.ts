@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { SHOTS, phone, present } from './helpers';
+import { SHOTS, phone, phoneContext, present } from './helpers';
 
 const MARKUP = '<img src=x onerror="window.pwned=1">';
 const BIDI = 'evil\u202Eeman';
@@ -58,4 +58,25 @@ test('pages carry a CSP with frame-ancestors, a Referrer-Policy and nosniff, and
   await page.goto('/');
   await expect(page.getByRole('button', { name: 'Present' }).first()).toBeVisible();
   expect(violations).toEqual([]);
+});
+
+test('the pairing QR hides itself once used, and after 30 s when it is not', async ({ browser }) => {
+  const { presenter, code } = await present(browser);
+  const speaker = await presenter.context().newPage();
+  await speaker.clock.install();
+  await speaker.goto(`/present/${code}/speaker`);
+  const dialog = speaker.getByRole('dialog', { name: 'Pair a phone' });
+
+  await speaker.getByRole('button', { name: 'Pair a phone as clicker' }).click();
+  await expect(dialog).toBeVisible();
+  await expect(speaker.getByTestId('pairing-left')).toHaveText('30');
+  await speaker.clock.fastForward(31_000);
+  await expect(dialog).toBeHidden();
+
+  await speaker.getByRole('button', { name: 'Pair a phone as clicker' }).click();
+  await expect(dialog).toBeVisible();
+  // The lecturer's own phone opens the link the QR code holds: the code hides at once.
+  const clicker = await (await phoneContext(browser, 'Pixel 7')).newPage();
+  await clicker.goto((await dialog.getAttribute('data-url'))!);
+  await expect(dialog).toBeHidden();
 });

@@ -222,6 +222,43 @@ describe('one address, bounded', () => {
   });
 });
 
+describe('a poll that counts', () => {
+  it('takes a ballot only from a student who gave a name, within the deck’s min and max, and exports who answered what', async () => {
+    await serve();
+    const { code, presenterSecret } = await createRoom(server, 'graded');
+    const presenter = keep(await connectClient(server));
+    await join(presenter, code, presenterSecret);
+    await request(presenter, 'slide:set', { h: 1, v: 0, f: -1 });
+    const snap = await request<{ poll: PollState }>(presenter, 'room:snapshot', {});
+    if (!snap.ok) throw new Error(snap.error.code);
+    const pollId = snap.data.poll.id;
+    const ada = keep((await student(server, code)).socket);
+    const vote = (value: number) => request(ada, 'poll:vote', { pollId, round: 1, choice: { value } });
+    expect(await vote(3)).toMatchObject({ ok: false, error: { code: 'NAME_REQUIRED' } });
+    expect(await request(ada, 'team:rename', { name: 'Ada Lovelace' })).toMatchObject({ ok: true });
+    expect(await vote(11)).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', message: 'answer with a number from 0 to 10' } });
+    expect(await vote(3)).toMatchObject({ ok: true });
+    const report = (await (await fetch(`${server.url}/api/rooms/${code}/results.json`, { headers: { authorization: `Bearer ${presenterSecret}` } })).json()) as ResultsReport;
+    expect(report.polls[0]!.named).toEqual([{ round: 1, name: 'Ada Lovelace', answer: '3' }]);
+  });
+});
+
+describe('the clicker pairing link', () => {
+  it('lives 30 s, works once, and tells the speaker view the moment it is used', async () => {
+    const now = Date.now();
+    await serve({ now: () => now });
+    const { code, presenter } = await presentedRoom();
+    const pair = await request<{ url: string; expiresAt: number }>(presenter, 'presenter:pair', {});
+    if (!pair.ok) throw new Error(pair.error.code);
+    expect(pair.data.expiresAt - now).toBe(30_000);
+    const token = /#pair=([\w-]+)$/.exec(pair.data.url)![1]!;
+    const paired = nextEvent(presenter, 'presenter:paired');
+    expect(await request(keep(await connectClient(server)), 'presenter:redeem', { code, token })).toMatchObject({ ok: true });
+    await paired;
+    expect(await request(keep(await connectClient(server)), 'presenter:redeem', { code, token })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  });
+});
+
 describe('origins and headers', () => {
   it('refuses a socket from another site’s page, accepts its own origin, PUBLIC_URL’s and ALLOWED_ORIGINS', async () => {
     await serve({ publicUrl: 'https://class.example.org', allowedOrigins: ['http://lecture.lan:3000'] });

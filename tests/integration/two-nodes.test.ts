@@ -73,7 +73,7 @@ describe('one room on two processes behind nginx, sharing Redis', () => {
     const redis = await startRedis({ durable: true });
     stops.push(redis.stop);
     const [portA, portB, portNginx] = [await freePort(), await freePort(), await freePort()];
-    const env = { REDIS_URL: redis.url, NODE_TTL_MS: '2000' };
+    const env = { REDIS_URL: redis.url, NODE_TTL_MS: '2000', TRUST_PROXY: '1' };
     const a = await startProcess(tempDataDir(), portA, env);
     let b = await startProcess(tempDataDir(), portB, env);
     stops.push(async () => a.kill('SIGKILL'), async () => b.kill('SIGKILL'));

@@ -1,5 +1,5 @@
 'use client';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Deck, Slide } from '../../../server/decks/types';
 import type { PairResult, PollState, SlidePosition } from '../../../server/protocol/events';
 import type { PredictionState } from '../../../server/protocol/predictions';
@@ -8,6 +8,7 @@ import { nextPosition, orderIndex, previousPosition, slideOrder } from '../../li
 import type { ConnectionStatus, RoomSocket } from '../../lib/use-room';
 import { AnswerKey, PollAnswer } from './answer-key';
 import { AdHocPollForm, PollPanel } from './poll-panel';
+import { PairingDialog } from './pairing-dialog';
 import { PresenterGate } from './presenter-gate';
 import { PredictionPanel } from './prediction-panel';
 
@@ -66,6 +67,7 @@ type PanelProps = {
 function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, startedAt, socket }: PanelProps) {
   const [now, setNow] = useState(() => Date.now());
   const [pairing, setPairing] = useState<PairResult | undefined>();
+  const hidePairing = useCallback(() => setPairing(undefined), []);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
@@ -120,17 +122,7 @@ function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, st
         </button>
       </header>
 
-      {pairing && (
-        <div role="dialog" aria-label="Pair a phone" className="flex items-center gap-6 rounded-xl bg-white p-4 text-slate-900">
-          <div className="h-48 w-48 shrink-0" dangerouslySetInnerHTML={{ __html: pairing.qrSvg }} />
-          <p className="text-lg">
-            Scan with your own phone to use it as a clicker. The link works once, for five minutes. Keep it off the projector.
-            <button className="mt-3 block rounded-md bg-slate-900 px-3 py-1.5 text-white" onClick={() => setPairing(undefined)}>
-              Done
-            </button>
-          </p>
-        </div>
-      )}
+      {pairing && <PairingDialog pairing={pairing} socket={socket} onDone={hidePairing} />}
 
       <div className="grid min-h-0 flex-1 gap-4 lg:grid-cols-[3fr_2fr]">
         <div className="flex min-h-0 flex-col gap-4 overflow-y-auto [&>*]:shrink-0">

@@ -1,6 +1,6 @@
 'use client';
 import { useState } from 'react';
-import { ERROR_MESSAGES, POLL_LIMITS } from '../../../server/protocol/constants';
+import { ERROR_MESSAGES, POLL_LIMITS, TEAM_LIMITS } from '../../../server/protocol/constants';
 import type { Choice, MyVote, PollState } from '../../../server/protocol/events';
 import { LETTERS, PollChart } from '../../lib/poll-chart';
 import type { RoomSocket } from '../../lib/use-room';
@@ -26,6 +26,9 @@ export function Ballot({ poll, myVote, socket, onVoted }: { poll: PollState; myV
   const [draft, setDraft] = useState('');
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  // A poll that counts refuses a ballot until the student has given a name; then the same choice is sent again.
+  const [nameFor, setNameFor] = useState<Choice | undefined>();
+  const [name, setName] = useState('');
   const open = poll.status === 'open';
 
   const send = (choice: Choice) => {
@@ -34,10 +37,18 @@ export function Ballot({ poll, myVote, socket, onVoted }: { poll: PollState; myV
     setError(undefined);
     socket.emit('poll:vote', { pollId: poll.id, round: poll.round, choice }, (res) => {
       setSending(false);
-      if (res.ok) onVoted(res.data);
-      else setError(res.error.message || ERROR_MESSAGES[res.error.code]);
+      if (res.ok) return onVoted(res.data);
+      if (res.error.code === 'NAME_REQUIRED') setNameFor(choice);
+      setError(res.error.message || ERROR_MESSAGES[res.error.code]);
     });
   };
+  const sendWithName = () =>
+    socket?.emit('team:rename', { name: name.trim() }, (res) => {
+      if (!res.ok) return setError(res.error.message);
+      const choice = nameFor!;
+      setNameFor(undefined);
+      send(choice);
+    });
   const held = myVote?.choice;
   const holds = (i: number) => held !== undefined && (('option' in held && held.option === i) || ('options' in held && held.options.includes(i)));
 
@@ -100,6 +111,28 @@ export function Ballot({ poll, myVote, socket, onVoted }: { poll: PollState; myV
         )
       )}
 
+      {nameFor && (
+        <form
+          className="flex gap-2"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (name.trim()) sendWithName();
+          }}
+        >
+          <input
+            aria-label="Your name"
+            placeholder="Your name"
+            autoComplete="name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={TEAM_LIMITS.name}
+            className="min-w-0 flex-1 rounded-xl bg-slate-700 px-4 py-3 text-lg outline-none focus:ring-2 focus:ring-amber-400"
+          />
+          <button disabled={sending || !name.trim()} className="rounded-xl bg-emerald-400 px-5 text-lg font-semibold text-slate-900 disabled:opacity-40">
+            Vote
+          </button>
+        </form>
+      )}
       <p role="status" data-testid="vote-status" className="text-base">
         {error ? (
           <span className="text-red-300">{error}</span>
