@@ -6,9 +6,10 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer, ServerOptions } from '../../server/app';
 import { PROTOCOL_VERSION } from '../../server/protocol';
-import type { PollState, ResultsReport } from '../../server/protocol';
+import type { PollState, ResultsReport, RoomSnapshot } from '../../server/protocol';
+import { SheetClient } from '../support/sheet-client';
 import type { Client } from '../support/server';
-import { connectClient, createRoom, join, nextEvent, request, startServer, student, tempDataDir } from '../support/server';
+import { PREDICT_DECKS, connectClient, createRoom, join, nextEvent, request, startServer, student, tempDataDir } from '../support/server';
 
 /** The defaults as the README's limits table states them: the tests pin the documented numbers, not whatever the config says. */
 const DEFAULT_LIMITS = {
@@ -25,14 +26,14 @@ let server: RunningServer;
 const sockets: Client[] = [];
 const keep = (s: Client) => (sockets.push(s), s);
 
-async function serve(options: Partial<ServerOptions> = {}) {
-  server = await startServer(tempDataDir(), options);
+async function serve(options: Partial<ServerOptions> = {}, decks?: string) {
+  server = await startServer(tempDataDir(), options, decks);
   return server;
 }
 afterEach(async () => {
   for (const s of sockets.splice(0)) s.disconnect();
   await server?.close();
-});
+}, 30_000);
 
 async function presentedRoom() {
   const room = await createRoom(server);
@@ -143,6 +144,31 @@ async function rawSocket(target: RunningServer, headers: Record<string, string> 
   await connected;
   return ws;
 }
+
+describe('team-sheet traffic has its own byte budget', () => {
+  it('closes a phone whose sheet messages run past the byte budget; the same typing under it goes through', async () => {
+    // The event budget is lifted, so only the byte budget can close the connection.
+    await serve({ limits: { sheetBytesBurst: 2048, sheetBytesPerSecond: 0.001, eventBurst: 1e6 } }, PREDICT_DECKS);
+    const { code, presenterSecret } = await createRoom(server, 'team');
+    const presenter = keep(await connectClient(server));
+    await join(presenter, code, presenterSecret);
+    await request(presenter, 'teams:configure', { mode: 'tables', tables: 2 });
+    const phone = keep((await student(server, code)).socket);
+    await request(phone, 'team:pick', { table: 1 });
+    await request(presenter, 'slide:set', { h: 1, v: 0, f: -1 });
+    const snap = await request<RoomSnapshot>(phone, 'room:snapshot', {});
+    if (!snap.ok || !snap.data.prediction) throw new Error('no prediction');
+    const sheet = new SheetClient(snap.data.prediction.id);
+    await sheet.open(phone);
+    // A few keystrokes fit the budget...
+    for (const ch of 'next') sheet.type(0, sheet.value(0).length, ch);
+    expect((await Promise.all(sheet.acks)).every((a) => (a as { ok: boolean }).ok)).toBe(true);
+    // ...a paste-bomb of edits does not.
+    const closed = disconnected(phone);
+    for (let i = 0; i < 150; i++) sheet.type(0, 0, 'x');
+    await closed;
+  });
+});
 
 describe('one address, bounded', () => {
   it('caps a 2,000-socket flood from one address at the configured number of connections', async () => {
