@@ -66,17 +66,19 @@ test('the pairing QR hides itself once used, and after 30 s when it is not', asy
   await speaker.clock.install();
   await speaker.goto(`/present/${code}/speaker`);
   const dialog = speaker.getByRole('dialog', { name: 'Pair a phone' });
+  const pair = speaker.getByRole('button', { name: 'Pair a phone as clicker' });
 
-  await speaker.getByRole('button', { name: 'Pair a phone as clicker' }).click();
+  await pair.click();
   await expect(dialog).toBeVisible();
-  await expect(speaker.getByTestId('pairing-left')).toHaveText('30');
-  await speaker.clock.fastForward(31_000);
-  await expect(dialog).toBeHidden();
-
-  await speaker.getByRole('button', { name: 'Pair a phone as clicker' }).click();
-  await expect(dialog).toBeVisible();
+  await speaker.screenshot({ path: `${SHOTS}/speaker-pairing.png` });
   // The lecturer's own phone opens the link the QR code holds: the code hides at once.
   const clicker = await (await phoneContext(browser, 'Pixel 7')).newPage();
   await clicker.goto((await dialog.getAttribute('data-url'))!);
+  await expect(dialog).toBeHidden();
+
+  // Unused, it counts down and hides after 30 s (the page's clock jumps; the server's does not).
+  await pair.click();
+  await expect(speaker.getByTestId('pairing-left')).toHaveText('30');
+  await speaker.clock.fastForward(31_000);
   await expect(dialog).toBeHidden();
 });
