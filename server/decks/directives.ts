@@ -44,6 +44,9 @@ function exampleSource(ctx: DirectiveContext, file: unknown): string | undefined
   return source;
 }
 
+/** Past this many lines, an example's code is set smaller so a 16:9 projector shows all of it. */
+const LONG_EXAMPLE_LINES = 18;
+
 /**
  * ```example: the file's code, then a marker the build replaces with its captured output.
  * `expect`: lines the output must contain (the example's own claim), or the build refuses it.
@@ -65,7 +68,7 @@ function example(body: string, ctx: DirectiveContext): Directive | undefined {
   }
   const file = String(fields.file);
   return {
-    html: `<div class="example">${renderCodeBlock(code, 'python', steps, ctx.firstFragment)}${exampleOutputMarker(file)}</div>`,
+    html: `<div class="${code.split('\n').length > LONG_EXAMPLE_LINES ? 'example example-long' : 'example'}">${renderCodeBlock(code, 'python', steps, ctx.firstFragment)}${exampleOutputMarker(file)}</div>`,
     fragments: Math.max(0, steps.length - 1),
     example: { file, expect: (expect as string[]).map((e) => e.trim()), line: ctx.line },
   };

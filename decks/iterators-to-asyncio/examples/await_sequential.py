@@ -1,8 +1,8 @@
 import asyncio
 import warnings
 
-# The "never awaited" warning goes to stderr: print it, so the slide shows it.
-warnings.showwarning = lambda message, category, *_: print(f"  {category.__name__}: {message}")
+# The "never awaited" warning goes to stderr: print it for the slide.
+warnings.showwarning = lambda m, c, *_: print(f"  {c.__name__}: {m}")
 
 
 async def brew(drink, seconds):
@@ -12,10 +12,10 @@ async def brew(drink, seconds):
 
 
 async def main():
-    print("await, await: one after the other")
-    await brew("coffee", 0.3)  # runs brew to the end, then goes on
+    print("await, then await:")
+    await brew("coffee", 0.3)  # runs brew to its end, then goes on
     await brew("tea", 0.1)
-    print("gather: both at once")
+    print("gather, both at once:")
     await asyncio.gather(brew("coffee", 0.3), brew("tea", 0.1))
     print("called, never awaited:")
     brew("juice", 0.1)  # a coroutine object, dropped: nothing runs

@@ -5,32 +5,3 @@ def running_total():
             total += yield total
     except GeneratorExit:
         return total  # close() returns it on 3.13+; None before
-
-
-def stubborn():
-    try:
-        yield "working"
-    except GeneratorExit:
-        yield "not yet"  # yielding while closing
-
-
-def give_up():
-    try:
-        yield "trying"
-    except ValueError:
-        return "gave up"  # throw() ends in StopIteration
-
-
-if __name__ == "__main__":
-    g = stubborn()
-    next(g)
-    try:
-        g.close()
-    except RuntimeError as error:
-        print("RuntimeError:", error)
-    g = give_up()
-    next(g)
-    try:
-        g.throw(ValueError)
-    except StopIteration as stop:
-        print("StopIteration:", stop.value)

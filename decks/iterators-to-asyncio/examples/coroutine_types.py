@@ -17,9 +17,8 @@ def flagged():  # a generator that await accepts
     yield
 
 
-for make in (accumulate, native, flagged):
-    obj = make()
-    print(f"{make.__name__}(): {type(obj).__name__}",
-          f"iscoroutine={inspect.iscoroutine(obj)}",
-          f"isawaitable={inspect.isawaitable(obj)}")
+print("iscoroutine, isawaitable:")
+for obj in (accumulate(), native(), flagged()):
+    is_coro, awaitable = inspect.iscoroutine(obj), inspect.isawaitable(obj)
+    print(f"{obj.__name__:11} {is_coro!s:6} {awaitable}")
     obj.close()

@@ -1,5 +1,5 @@
 class Order:
-    """A tiny awaitable: `await Order(dish)` pauses once, then gives the dish."""
+    """`await Order(dish)` pauses once, then gives the dish."""
 
     def __init__(self, dish):
         self.dish = dish

@@ -4,7 +4,7 @@ def first_two(it):
 
 
 def first_two_safely(it):
-    for _, item in zip(range(2), it):  # the for loop catches StopIteration
+    for _, item in zip(range(2), it):  # for catches StopIteration
         yield item
 
 
