@@ -8,7 +8,10 @@ try {
   for (const deck of decks.values()) {
     const slides = deck.stacks.flat();
     const timeouts = Object.values(deck.answerKeys).flat().filter((r) => r.outcome.kind === 'timeout');
-    console.log(`✓ ${deck.id}: ${slides.length} slides, ${slides.filter((s) => s.poll).length} polls, ${Object.keys(deck.answerKeys).length} predictions${timeouts.length ? `, ${timeouts.length} steps timed out` : ''}`);
+    const { ranOn, checked, differences } = deck.keyVersions;
+    const differing = Object.values(differences).flat().length;
+    const versions = ranOn ? ` (keys from Python ${ranOn}, checked on CPython ${checked.join(', ') || 'none found'}${differing ? `; ${differing} step answers differ by version` : ''})` : '';
+    console.log(`✓ ${deck.id}: ${slides.length} slides, ${slides.filter((s) => s.poll).length} polls, ${Object.keys(deck.answerKeys).length} predictions${timeouts.length ? `, ${timeouts.length} steps timed out` : ''}${versions}`);
   }
 } catch (error) {
   if (!(error instanceof DeckBuildError)) throw error;

@@ -3,18 +3,20 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STEPPER_SOURCE, PredictionSetupError, startAnswerKeyRunner } from '../python/answer-key';
 import type { AnswerKeyRunner } from '../python/answer-key';
-import { findCPython, runExample } from '../python/cpython';
+import { findCPython, findCPythons, runExample, runStepsInCPython } from '../python/cpython';
+import type { CPython } from '../python/cpython';
+import { stepDifferences } from '../python/versions';
 import { escapeHtml } from './code';
 import { compileDeck } from './compile';
 import type { DeckSource } from './compile';
 import { exampleOutputMarker } from './directives';
 import { readDeckSources } from './load';
 import { formatProblem } from './types';
-import type { Deck, DeckPrediction, DeckProblem, StepRecord } from './types';
+import type { Deck, DeckExample, DeckPrediction, DeckProblem, KeyVersions, StepRecord } from './types';
 import { outcomeLabel } from '../predictions/outcome';
 
 /** What executing a deck's Python produced; cached by content hash. */
-type Executed = { outputs: Record<string, string>; answerKeys: Record<string, StepRecord[]> };
+type Executed = { outputs: Record<string, string>; answerKeys: Record<string, StepRecord[]>; keyVersions: KeyVersions };
 
 export type BuildOptions = { cacheDir: string; stepTimeoutMs?: number };
 
@@ -31,7 +33,7 @@ export function withExecuted(deck: Deck, executed: Executed): Deck {
       (out, [file, stdout]) => out.replaceAll(exampleOutputMarker(file), `<pre class="example-output" aria-label="Output of ${file}"><code>${escapeHtml(stdout.replace(/\n$/, ''))}</code></pre>`),
       html,
     );
-  return { ...deck, answerKeys: executed.answerKeys, stacks: deck.stacks.map((stack) => stack.map((slide) => ({ ...slide, html: fill(slide.html) }))) };
+  return { ...deck, answerKeys: executed.answerKeys, keyVersions: executed.keyVersions, stacks: deck.stacks.map((stack) => stack.map((slide) => ({ ...slide, html: fill(slide.html) }))) };
 }
 
 /** A distractor that is the executed answer, or a step that timed out, cannot make a poll. */
@@ -46,30 +48,54 @@ function distractorProblems(prediction: DeckPrediction, records: StepRecord[]): 
   });
 }
 
+/** An example whose output lacks a line its block claims (`expect:`) is not shown: the capture is wrong, or the claim is. */
+function expectProblems(example: DeckExample, stdout: string): DeckProblem[] {
+  const lines = stdout.split('\n').map((l) => l.trimEnd());
+  return example.expect
+    .filter((line) => !lines.includes(line))
+    .map((line) => ({ file: 'deck.md', line: example.line, message: `examples/${example.file} printed no line "${line}" (its expect:), so its output is refused` }));
+}
+
+/** A graded step must have one answer: teams on another Python would be marked wrong for a right one. */
+function versionProblems(prediction: DeckPrediction, records: StepRecord[], differences: KeyVersions['differences'][string]): DeckProblem[] {
+  return differences
+    .filter((d) => prediction.graded.includes(d.step))
+    .map((d) => ({ file: 'deck.md', line: prediction.line, message: `step "${records[d.step]!.call}" answers ${outcomeLabel(d.record.outcome)} on CPython ${d.versions.join(', ')}: mark it graded: false` }));
+}
+
 const predictionsOf = (deck: Deck) => deck.stacks.flat().flatMap((s) => (s.prediction ? [s.prediction] : []));
 
-async function execute(source: DeckSource, deck: Deck, examples: string[], runner: () => Promise<AnswerKeyRunner>): Promise<Executed> {
+async function execute(source: DeckSource, deck: Deck, examples: DeckExample[], cpythons: CPython[], runner: () => Promise<AnswerKeyRunner>): Promise<Executed> {
   const problems: DeckProblem[] = [];
   const outputs: Record<string, string> = {};
   const python = examples.length > 0 ? findCPython() : undefined;
   if (examples.length > 0 && !python) problems.push({ file: 'examples', line: 0, message: 'showing example output needs CPython 3.10+ as python3 (or set PYTHON)' });
-  for (const file of python ? examples : []) {
+  for (const file of python ? new Set(examples.map((e) => e.file)) : []) {
     const run = runExample(python!, source.files, file);
     if (run.ok) outputs[file] = run.stdout;
     else problems.push({ file: `examples/${file}`, line: 0, message: run.message });
   }
+  for (const example of examples) if (outputs[example.file] !== undefined) problems.push(...expectProblems(example, outputs[example.file]!));
   const answerKeys: Record<string, StepRecord[]> = {};
+  const keyVersions: KeyVersions = { ranOn: '', checked: cpythons.map((p) => p.version), differences: {} };
   for (const prediction of predictionsOf(deck)) {
+    const code = source.files[`examples/${prediction.file}`]!;
     try {
-      answerKeys[prediction.id] = await (await runner()).run(prediction, source.files[`examples/${prediction.file}`]!);
+      answerKeys[prediction.id] = await (await runner()).run(prediction, code);
+      keyVersions.ranOn = (await runner()).pythonVersion;
     } catch (error) {
       if (!(error instanceof PredictionSetupError)) throw error;
       problems.push({ file: `examples/${prediction.file}`, line: 0, message: `setup "${prediction.setup}" failed: ${error.message}` });
+      continue;
     }
-    problems.push(...distractorProblems(prediction, answerKeys[prediction.id] ?? []));
+    const records = answerKeys[prediction.id]!;
+    const runs = cpythons.map((p) => ({ version: p.version, records: runStepsInCPython(p.path, prediction, code) }));
+    const differences = stepDifferences(records, runs);
+    if (differences.length > 0) keyVersions.differences[prediction.id] = differences;
+    problems.push(...distractorProblems(prediction, records), ...versionProblems(prediction, records, differences));
   }
   if (problems.length > 0) throw new DeckBuildError(problems.map((p) => `decks/${source.id}/${formatProblem(p)}`));
-  return { outputs, answerKeys };
+  return { outputs, answerKeys, keyVersions };
 }
 
 /**
@@ -94,13 +120,18 @@ export async function buildDecks(decksDir: string, options: BuildOptions): Promi
         decks.set(deck.id, deck);
         continue;
       }
-      const key = createHash('sha256').update(`${deck.hash}\0${STEPPER_SOURCE}\0${options.stepTimeoutMs ?? ''}`).digest('hex').slice(0, 16);
+      const cpythons = findCPythons();
+      // Other CPythons change what the key records about them, so they are part of its hash.
+      const key = createHash('sha256')
+        .update(`${deck.hash}\0${STEPPER_SOURCE}\0${options.stepTimeoutMs ?? ''}\0${cpythons.map((p) => `${p.path}=${p.version}`).join(',')}`)
+        .digest('hex')
+        .slice(0, 16);
       const cacheFile = join(options.cacheDir, `${deck.id}-${key}.json`);
       let executed: Executed;
       if (existsSync(cacheFile)) executed = JSON.parse(readFileSync(cacheFile, 'utf8')) as Executed;
       else {
         try {
-          executed = await execute(source, deck, examples, getRunner);
+          executed = await execute(source, deck, examples, cpythons, getRunner);
         } catch (error) {
           if (!(error instanceof DeckBuildError)) throw error;
           failures.push(...error.problems);

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createMarkdown } from './markdown';
 import type { RenderEnv } from './markdown';
-import type { Deck, DeckProblem, Slide } from './types';
+import type { Deck, DeckExample, DeckProblem, Slide } from './types';
 
 /** A deck folder as data: `files` maps paths relative to the folder ('deck.md', 'examples/a.py'). */
 export type DeckSource = { id: string; files: Record<string, string> };
-/** `examples`: the example files whose output the slides show, for the build to capture. */
-export type CompileResult = { ok: true; deck: Deck; examples: string[] } | { ok: false; problems: DeckProblem[] };
+/** `examples`: the example blocks whose output the slides show, for the build to capture and check. */
+export type CompileResult = { ok: true; deck: Deck; examples: DeckExample[] } | { ok: false; problems: DeckProblem[] };
 
 const DECK_FILE = 'deck.md';
 const md = createMarkdown();
@@ -39,7 +39,7 @@ function splitSlides(source: string, problems: DeckProblem[]): Chunk[][] {
 
 const SLIDE_DIRECTIVE = /^\s*<!--\s*\.slide:(.*?)-->\s*$/;
 
-function compileSlide(chunk: Chunk, files: Record<string, string>, problems: DeckProblem[], examples: Set<string>): Slide | undefined {
+function compileSlide(chunk: Chunk, files: Record<string, string>, problems: DeckProblem[], examples: DeckExample[]): Slide | undefined {
   let className: string | undefined;
   const body: string[] = [];
   let notes: string[] | undefined;
@@ -64,7 +64,7 @@ function compileSlide(chunk: Chunk, files: Record<string, string>, problems: Dec
   }
   const env: RenderEnv = { file: DECK_FILE, firstLine: chunk.firstLine, files, problems, fragments: 0, examples: [] };
   const html = md.render(body.join('\n'), env);
-  for (const file of env.examples) examples.add(file);
+  examples.push(...env.examples);
   const notesHtml = notes ? md.render(notes.join('\n'), { ...env, problems: [], fragments: 0, examples: [] }) : '';
   return {
     html,
@@ -87,11 +87,11 @@ export function compileDeck(source: DeckSource): CompileResult {
   const text = source.files[DECK_FILE];
   if (text === undefined) return { ok: false, problems: [{ file: DECK_FILE, line: 0, message: 'missing deck.md' }] };
   const problems: DeckProblem[] = [];
-  const examples = new Set<string>();
+  const examples: DeckExample[] = [];
   const stacks = splitSlides(text, problems)
     .map((stack) => stack.map((chunk) => compileSlide(chunk, source.files, problems, examples)).filter((s): s is Slide => s !== undefined))
     .filter((stack) => stack.length > 0);
   if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => a.line - b.line) };
   const title = /^#\s+(.+)$/m.exec(text)?.[1]?.trim() ?? source.id;
-  return { ok: true, deck: { id: source.id, title, hash: deckHash(source.files), stacks, answerKeys: {} }, examples: [...examples] };
+  return { ok: true, deck: { id: source.id, title, hash: deckHash(source.files), stacks, answerKeys: {}, keyVersions: { ranOn: '', checked: [], differences: {} } }, examples };
 }

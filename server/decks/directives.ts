@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { parseDocument } from 'yaml';
 import { escapeHtml, highlightLines, parseLineSteps, renderCodeBlock } from './code';
-import type { DeckPoll, DeckPrediction, DeckProblem, PollKind } from './types';
+import type { DeckExample, DeckPoll, DeckPrediction, DeckProblem, PollKind } from './types';
 
 /** What a directive fence sees: where it is, the deck's files, and where to report problems. */
 export type DirectiveContext = { file: string; line: number; files: Record<string, string>; problems: DeckProblem[]; firstFragment: number };
 /** A parsed directive: its HTML, how many fragments it adds, and what it puts on the slide. */
-export type Directive = { html: string; fragments: number; poll?: DeckPoll; prediction?: DeckPrediction; example?: string };
+export type Directive = { html: string; fragments: number; poll?: DeckPoll; prediction?: DeckPrediction; example?: DeckExample };
 
 const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 10);
 
@@ -44,11 +44,22 @@ function exampleSource(ctx: DirectiveContext, file: unknown): string | undefined
   return source;
 }
 
-/** ```example: the file's code, then a marker the build replaces with its captured output. */
+/** Past this many lines, an example's code is set smaller so a 16:9 projector shows all of it. */
+const LONG_EXAMPLE_LINES = 18;
+
+/**
+ * ```example: the file's code, then a marker the build replaces with its captured output.
+ * `expect`: lines the output must contain (the example's own claim), or the build refuses it.
+ */
 function example(body: string, ctx: DirectiveContext): Directive | undefined {
-  const fields = readFields(body, ['file', 'lines'], ctx, 'example');
+  const fields = readFields(body, ['file', 'lines', 'expect'], ctx, 'example');
   const source = fields && exampleSource(ctx, fields.file);
   if (source === undefined || !fields) return undefined;
+  const expect = fields.expect === undefined ? [] : Array.isArray(fields.expect) ? fields.expect : [fields.expect];
+  if (fields.expect !== undefined && (expect.length === 0 || expect.some((e) => typeof e !== 'string' || e.trim() === '' || e.includes('\n')))) {
+    ctx.problems.push({ file: ctx.file, line: ctx.line + lineOf(body, 'expect'), message: 'expect is an output line, or a list of them' });
+    return undefined;
+  }
   const code = source.replace(/\n+$/, '');
   const steps = fields.lines === undefined ? [] : parseLineSteps(String(fields.lines), code.split('\n').length);
   if (typeof steps === 'string') {
@@ -57,9 +68,9 @@ function example(body: string, ctx: DirectiveContext): Directive | undefined {
   }
   const file = String(fields.file);
   return {
-    html: `<div class="example">${renderCodeBlock(code, 'python', steps, ctx.firstFragment)}${exampleOutputMarker(file)}</div>`,
+    html: `<div class="${code.split('\n').length > LONG_EXAMPLE_LINES ? 'example example-long' : 'example'}">${renderCodeBlock(code, 'python', steps, ctx.firstFragment)}${exampleOutputMarker(file)}</div>`,
     fragments: Math.max(0, steps.length - 1),
-    example: file,
+    example: { file, expect: (expect as string[]).map((e) => e.trim()), line: ctx.line },
   };
 }
 

@@ -5,7 +5,7 @@ import { isKnownLanguage, parseLineSteps, renderCodeBlock } from './code';
 import type { LineSteps } from './code';
 import { DIRECTIVES } from './directives';
 import type { Directive } from './directives';
-import type { DeckPoll, DeckPrediction, DeckProblem } from './types';
+import type { DeckExample, DeckPoll, DeckPrediction, DeckProblem } from './types';
 
 /** Per-render state: where the slide starts, the deck's files, what the slide holds, what went wrong. */
 export type RenderEnv = {
@@ -16,7 +16,7 @@ export type RenderEnv = {
   fragments: number;
   poll?: DeckPoll;
   prediction?: DeckPrediction;
-  examples: string[];
+  examples: DeckExample[];
 };
 
 type FenceMeta = { lang: string; steps: LineSteps; firstFragment: number } | { directive: Directive | undefined };

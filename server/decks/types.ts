@@ -11,7 +11,14 @@ export type Deck = {
   stacks: Slide[][];
   /** Executed outcomes of each prediction's steps, by prediction id; filled in by the build. */
   answerKeys: Record<string, StepRecord[]>;
+  /** Which Python ran the answer keys and where other CPythons answer differently; for the speaker only. */
+  keyVersions: KeyVersions;
 };
+
+/** A step that some CPythons answer differently from the key (e.g. `close()` before 3.13): what they do. */
+export type StepDifference = { step: number; versions: string[]; record: StepRecord };
+/** `ranOn`: the answer keys' Python; `checked`: the CPython versions the build ran every prediction on. */
+export type KeyVersions = { ranOn: string; checked: string[]; differences: Record<string, StepDifference[]> };
 
 export type Slide = {
   /** Rendered HTML of the slide body; fragments carry data-fragment-index 0..fragments-1. */
@@ -23,6 +30,9 @@ export type Slide = {
   poll?: DeckPoll;
   prediction?: DeckPrediction;
 };
+
+/** An ```example block: the file it runs, and output lines it claims (`expect`), checked by the build. */
+export type DeckExample = { file: string; expect: string[]; line: number };
 
 export type PollKind = 'single' | 'multiple' | 'numeric' | 'text';
 
@@ -60,7 +70,7 @@ export type PublicPoll = Omit<DeckPoll, 'correct'>;
 /** A prediction as phones get it: no distractors, which would tell which poll option is the answer. */
 export type PublicPrediction = Omit<DeckPrediction, 'distractors'>;
 export type PublicSlide = Omit<Slide, 'notes' | 'poll' | 'prediction'> & { poll?: PublicPoll; prediction?: PublicPrediction };
-export type PublicDeck = Omit<Deck, 'stacks' | 'answerKeys'> & { stacks: PublicSlide[][] };
+export type PublicDeck = Omit<Deck, 'stacks' | 'answerKeys' | 'keyVersions'> & { stacks: PublicSlide[][] };
 
 export type DeckSummary = { id: string; title: string; slides: number };
 
@@ -78,7 +88,7 @@ function publicPoll(poll: DeckPoll): PublicPoll {
 
 /** What a student may see: no notes, no answer keys, no correct answers, no distractors. */
 export function publicDeck(deck: Deck): PublicDeck {
-  const { answerKeys: _keys, ...rest } = deck;
+  const { answerKeys: _keys, keyVersions: _versions, ...rest } = deck;
   return {
     ...rest,
     stacks: deck.stacks.map((stack) =>

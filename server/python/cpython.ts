@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DeckPrediction, StepRecord } from '../decks/types';
 import { STEPPER_SOURCE } from './answer-key';
@@ -10,6 +10,44 @@ export function findCPython(): string | undefined {
   const python = process.env.PYTHON || 'python3';
   const probe = spawnSync(python, ['-c', 'import sys; print(sys.version_info >= (3, 10))'], { encoding: 'utf8' });
   return probe.stdout?.trim() === 'True' ? python : undefined;
+}
+
+/** A CPython found on this machine: its executable (not a pyenv shim: those are slow to start) and version. */
+export type CPython = { path: string; version: string };
+
+// Free-threaded builds are left out: the talk, and its GIL demo, are about the standard build.
+const PROBE = `import json, os, sys, sysconfig
+print(json.dumps({"version": ".".join(map(str, sys.version_info[:3])), "executable": os.path.realpath(sys.executable),
+  "cpython": sys.implementation.name == "cpython", "gil": not sysconfig.get_config_var("Py_GIL_DISABLED")}))`;
+
+/**
+ * Every standard-build CPython 3.10+ here: `PYTHON`, `python3` and pyenv's versions, one per
+ * install, oldest first. The build and the tests compare the answer keys with each of them.
+ */
+export function findCPythons(): CPython[] {
+  const where = `${process.env.PYTHON}\0${process.env.PYENV_ROOT}\0${process.env.PATH}`;
+  if (found?.where !== where) found = { where, pythons: probeCPythons() };
+  return found.pythons;
+}
+
+// Probing takes about a second: once per process (and per PYTHON, PYENV_ROOT and PATH).
+let found: { where: string; pythons: CPython[] } | undefined;
+
+function probeCPythons(): CPython[] {
+  const pyenv = join(process.env.PYENV_ROOT || join(homedir(), '.pyenv'), 'versions');
+  const tooOld = (name: string) => /^(?:2\.|3\.[0-9]\.)/.test(name);
+  const installed = existsSync(pyenv) ? readdirSync(pyenv).filter((v) => !tooOld(v)).map((v) => join(pyenv, v, 'bin', 'python3')).filter(existsSync) : [];
+  const found = new Map<string, CPython & { order: number[] }>();
+  for (const path of [process.env.PYTHON, 'python3', ...installed]) {
+    if (!path) continue;
+    const probe = spawnSync(path, ['-c', PROBE], { encoding: 'utf8', timeout: 10_000 });
+    if (probe.status !== 0) continue;
+    const info = JSON.parse(probe.stdout) as { version: string; executable: string; cpython: boolean; gil: boolean };
+    const order = info.version.split('.').map(Number);
+    if (!info.cpython || !info.gil || order[0]! < 3 || (order[0] === 3 && order[1]! < 10) || found.has(info.executable)) continue;
+    found.set(info.executable, { path: info.executable, version: info.version, order });
+  }
+  return [...found.values()].sort((a, b) => a.order[0]! - b.order[0]! || a.order[1]! - b.order[1]! || a.order[2]! - b.order[2]!).map(({ path, version }) => ({ path, version }));
 }
 
 /** Runs `examples/FILE` as a script beside the deck's other examples; returns its stdout. */

@@ -52,10 +52,12 @@ describe('what a student receives', () => {
     const deck = await (await fetch(`${server.url}/api/rooms/${room.code}/deck`)).json();
     expect(deck.stacks[1][0].prediction.steps).toEqual(['next(g)', 'next(g)', 'next(g)']);
     expect(deck).not.toHaveProperty('answerKeys');
+    expect(deck).not.toHaveProperty('keyVersions'); // per-version answers are answers too
     // The distractors would tell a student which option of "Poll this step" is the answer.
     expect(deck.stacks[1][0].prediction).not.toHaveProperty('distractors');
     for (const slide of deck.stacks.flat()) expect(slide).not.toHaveProperty('notes');
     const speaker = await (await fetch(`${server.url}/api/rooms/${room.code}/speaker-deck`, { headers: { authorization: `Bearer ${room.presenterSecret}` } })).json();
     expect(Object.keys(speaker.answerKeys)).toEqual([deck.stacks[1][0].prediction.id]);
+    expect(speaker.keyVersions).toMatchObject({ ranOn: expect.stringMatching(/^3\.1[4-9]\./), checked: expect.any(Array), differences: {} });
   });
 });

@@ -46,9 +46,16 @@ describe('deck directives', () => {
   it('shows an example file with line steps and marks where its output goes', () => {
     const result = compile(fence('example', 'file: countdown.py\nlines: 1|2-4'));
     if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
-    expect(result.examples).toEqual(['countdown.py']);
+    expect(result.examples).toEqual([{ file: 'countdown.py', expect: [], line: 3 }]);
     expect(result.deck.stacks[0]![0]!.fragments).toBe(1);
     expect(result.deck.stacks[0]![0]!.html).toContain('<!--example-output:countdown.py-->');
+  });
+
+  it('carries the output lines an example block expects, for the build to check', () => {
+    const one = compile(fence('example', 'file: countdown.py\nexpect: "faster? No"'));
+    const two = compile(fence('example', 'file: countdown.py\nexpect:\n  - "busy? No"\n  - "faster? No"'));
+    expect(one.ok && one.examples).toEqual([{ file: 'countdown.py', expect: ['faster? No'], line: 3 }]);
+    expect(two.ok && two.examples[0]!.expect).toEqual(['busy? No', 'faster? No']);
   });
 
   it.each([
@@ -73,6 +80,8 @@ describe('deck directives', () => {
     ['prints that is not true or false', fence('predict', 'file: countdown.py\nsetup: g = countdown(1)\nprints: yes please\nsteps:\n  - next(g)'), 'deck.md:6: prints must be true or false'],
     ['a missing example file', fence('predict', 'file: nope.py\nsetup: g = f()\nsteps:\n  - next(g)'), 'deck.md:3: example file examples/nope.py does not exist'],
     ['an example line step past the file', fence('example', 'file: countdown.py\nlines: 1|9'), 'deck.md:5: line 9 is past the end of the 4-line code block'],
+    ['an expect that is not an output line', fence('example', 'file: countdown.py\nexpect: [1, [2]]'), 'deck.md:5: expect is an output line, or a list of them'],
+    ['an expect of two lines in one', fence('example', 'file: countdown.py\nexpect: "a\\nb"'), 'deck.md:5: expect is an output line, or a list of them'],
     ['a fence body that is not YAML', fence('poll', 'question: [unclosed'), 'deck.md:5: poll: Flow sequence in block collection must be sufficiently indented and end with a ]'],
     ['an unknown directive', fence('pol', 'question: Q?'), 'deck.md:3: unknown code language or directive "pol" (directives: example, poll, predict)'],
   ])('reports %s', (_what, markdown, expected) => {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { JoinCode } from '../../server/protocol';
 
 const slide = (fragments: number) => ({ html: '', notes: '', fragments });
-const deck: Deck = { id: 'd', title: 'D', hash: 'h', stacks: [[slide(0)], [slide(2), slide(0)], [slide(1)]], answerKeys: {} };
+const deck: Deck = { id: 'd', title: 'D', hash: 'h', stacks: [[slide(0)], [slide(2), slide(0)], [slide(1)]], answerKeys: {}, keyVersions: { ranOn: '', checked: [], differences: {} } };
 
 describe('moveSlide', () => {
   const room = newRoom('ABCDEF', 'd', 'hash', 0);

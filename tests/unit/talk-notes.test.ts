@@ -17,16 +17,14 @@ const EDITS = [
   { from: 'the use of single thread', to: 'the use of a single thread' },
   { from: 'on an object , it', to: 'on an object, it' },
   { from: '`await` expression is only valid', to: 'An `await` expression is only valid' },
+  // An async function is a coroutine *function*; "either has await or none" said nothing.
+  { from: 'is a coroutine that either has:', to: 'is a coroutine function: calling it returns a coroutine, whether its body has' },
 ];
 
 /** Lines the notes leave unfinished, and how the deck finishes them. */
 const COMPLETIONS = [
   { from: 'Execution starts from the first line and continues until', to: 'Execution starts from the first line and continues until it returns' },
   { from: 'They can be', to: 'They can be resumed where they paused, many times, with values passed in and out' },
-  {
-    from: 'An async function is a coroutine that either has:',
-    to: 'An async function is a coroutine that either has: `await`, `async for` or `async with` in its body, or none of them: being defined with `async def` is enough',
-  },
 ];
 
 /** Curly quotes to straight, code-span backticks dropped (they render as <code>), whitespace collapsed. */

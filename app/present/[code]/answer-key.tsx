@@ -1,4 +1,4 @@
-import type { DeckPoll, StepRecord } from '../../../server/decks/types';
+import type { DeckPoll, StepDifference, StepRecord } from '../../../server/decks/types';
 
 function describe(record: StepRecord): string {
   const { outcome } = record;
@@ -14,11 +14,17 @@ function describe(record: StepRecord): string {
   }
 }
 
-/** The executed answer key of a prediction slide, for the presenter's eyes only. */
-export function AnswerKey({ records }: { records: StepRecord[] }) {
+/** A run of versions as people say it: `3.10.13, 3.11.7, 3.12.1`. */
+const versionList = (versions: string[]) => versions.join(', ');
+
+/**
+ * The executed answer key of a prediction slide, for the presenter's eyes only: the Python it ran
+ * on, and, under a step, what other CPythons the build ran it on answer instead.
+ */
+export function AnswerKey({ records, ranOn, checked, differences }: { records: StepRecord[]; ranOn: string; checked: string[]; differences: StepDifference[] }) {
   return (
     <section data-testid="answer-key" className="rounded-lg bg-emerald-950/60 p-4">
-      <h2 className="text-xs tracking-wide text-emerald-300 uppercase">Answer key · executed in Python</h2>
+      <h2 className="text-xs tracking-wide text-emerald-300 uppercase">Answer key · executed in Python {ranOn} (Pyodide)</h2>
       <ol className="mt-2 flex flex-col gap-1 font-mono text-lg">
         {records.map((r, i) => (
           <li key={i} className="flex flex-wrap gap-x-3">
@@ -29,9 +35,23 @@ export function AnswerKey({ records }: { records: StepRecord[] }) {
               {r.at ? ` at line ${r.at.line}` : ''}
               {r.printed ? ` · prints ${JSON.stringify(r.printed.trimEnd())}` : ''}
             </span>
+            {differences
+              .filter((d) => d.step === i)
+              .map((d) => (
+                <span key={d.versions.join()} data-testid="version-difference" className="basis-full pl-4 font-sans text-base text-amber-300">
+                  On CPython {versionList(d.versions)}: {describe(d.record)}
+                  {d.record.printed !== r.printed ? ` · prints ${JSON.stringify(d.record.printed.trimEnd())}` : ''}
+                </span>
+              ))}
           </li>
         ))}
       </ol>
+      {checked.length > 0 && (
+        <p className="mt-2 text-sm text-slate-400">
+          Also run on CPython {versionList(checked)}
+          {differences.length > 0 ? ': the same except where marked.' : ': the same answers.'}
+        </p>
+      )}
     </section>
   );
 }

@@ -132,7 +132,14 @@ function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, st
             <div dangerouslySetInnerHTML={{ __html: current?.notes || '<p>No notes for this slide.</p>' }} />
           </section>
           {current?.prediction && <PredictionPanel prediction={current.prediction} state={prediction?.id === current.prediction.id ? prediction : null} socket={socket} />}
-          {current?.prediction && deck.answerKeys[current.prediction.id] && <AnswerKey records={deck.answerKeys[current.prediction.id]!} />}
+          {current?.prediction && deck.answerKeys[current.prediction.id] && (
+            <AnswerKey
+              records={deck.answerKeys[current.prediction.id]!}
+              ranOn={deck.keyVersions.ranOn}
+              checked={deck.keyVersions.checked}
+              differences={deck.keyVersions.differences[current.prediction.id] ?? []}
+            />
+          )}
           {current?.poll && <PollAnswer poll={current.poll} />}
           {poll && <PollPanel poll={poll} audience={audience} socket={socket} />}
           <AdHocPollForm socket={socket} />

@@ -1,5 +1,4 @@
 import asyncio
-import time
 
 
 async def brew(drink, seconds):
@@ -9,11 +8,8 @@ async def brew(drink, seconds):
 
 
 async def main():
-    start = time.perf_counter()
+    # Both at once: about 0.5 s in all, not 0.5 + 0.4
     await asyncio.gather(brew("coffee", 0.5), brew("tea", 0.4))
-    elapsed = time.perf_counter() - start
-    # One after the other takes 0.9 s; leave slack for a busy machine.
-    print("both done in about 0.5 s, not 0.9 s:", elapsed < 0.8)
 
 
 asyncio.run(main())

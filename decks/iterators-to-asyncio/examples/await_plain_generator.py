@@ -16,9 +16,10 @@ async def main():
     await plain()  # a plain generator is not
 
 
-coro = main()
-print(coro.send(None))  # "tick" comes out from inside the first await
-try:
-    coro.send(None)
-except TypeError:
-    print("TypeError: a plain generator cannot be awaited")
+if __name__ == "__main__":
+    coro = main()
+    print(coro.send(None))  # "tick" comes out from inside the first await
+    try:
+        coro.send(None)
+    except TypeError as error:
+        print("TypeError:", error)
