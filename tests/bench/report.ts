@@ -40,6 +40,8 @@ function rowsFor(size: SizeReport): Row[] {
         { measure: `fan-out max ms @ ${pace}`, pick: (f) => at(f)?.fanoutMs.max },
         { measure: `loop lag max ms @ ${pace}`, pick: (f) => at(f)?.moving.lagMaxMs },
         { measure: `server CPU % @ ${pace}`, pick: (f) => (at(f) ? pct(at(f)!.moving.cpuMs, at(f)!.moving.windowMs) : undefined), digits: 0 },
+        // Runnable but waiting for a CPU (Linux schedstat): high here means the box, not the server, set the latencies.
+        { measure: `server loop queued for a CPU % @ ${pace}`, pick: (f) => (at(f) ? pct(at(f)!.moving.runqWaitMs, at(f)!.moving.windowMs) : undefined), digits: 0 },
       ];
     }),
     { measure: 'RSS KB per student', pick: (f) => f?.memory.kbPerSocket },
@@ -52,6 +54,7 @@ function rowsFor(size: SizeReport): Row[] {
         { measure: `${label}: ack p99 ms`, pick: (_, v) => at(v)?.ackMs.p99, target: { max: 1.5 } },
         { measure: `${label}: tally exact after ms`, pick: (_, v) => at(v)?.tallyExactAfterMs ?? undefined },
         { measure: `${label}: server CPU %`, pick: (_, v) => (at(v) ? pct(at(v)!.server.cpuMs, at(v)!.server.windowMs) : undefined), digits: 0 },
+        { measure: `${label}: server loop queued for a CPU %`, pick: (_, v) => (at(v) ? pct(at(v)!.server.runqWaitMs, at(v)!.server.windowMs) : undefined), digits: 0 },
       ];
     }),
   ];
@@ -144,7 +147,10 @@ function panel(title: string, series: Series[], xs: number[], left: number, widt
   parts.push(`<line x1="${plotLeft}" x2="${plotLeft}" y1="${top}" y2="${bottom}" stroke="#333"/>`, `<line x1="${plotLeft}" x2="${plotRight}" y1="${bottom}" y2="${bottom}" stroke="#333"/>`);
   for (const s of series) {
     if (s.points.length > 1) parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="2" points="${s.points.map((p) => `${px(p.x)},${py(p.y)}`).join(' ')}"/>`);
-    for (const p of s.points) parts.push(`<circle cx="${px(p.x)}" cy="${py(p.y)}" r="4" fill="${s.color}"><title>${escape(s.name)}: ${round(p.y)} ms at ${p.x}</title></circle>`);
+    for (const p of s.points) {
+      parts.push(`<circle cx="${px(p.x)}" cy="${py(p.y)}" r="4" fill="${s.color}"><title>${escape(s.name)}: ${round(p.y)} ms at ${p.x}</title></circle>`);
+      parts.push(`<text x="${px(p.x) + 8}" y="${py(p.y) - 6}" fill="${s.color}">${Math.round(p.y)}</text>`);
+    }
   }
   return parts.join('\n');
 }
