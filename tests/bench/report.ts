@@ -131,7 +131,7 @@ function panel(title: string, series: Series[], xs: number[], left: number, widt
   const top = 40;
   const bottom = height - 40;
   const plotLeft = left + 55;
-  const plotRight = left + width - 15;
+  const plotRight = left + width - 45;
   const ys = series.flatMap((s) => s.points.map((p) => p.y));
   const step = niceStep((Math.max(1, ...ys) * 1.1) / 5);
   const yMax = step * Math.ceil((Math.max(1, ...ys) * 1.1) / step);
