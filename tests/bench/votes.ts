@@ -122,8 +122,9 @@ function addWindows(windows: LoopWindow[]): LoopWindow {
 }
 
 /**
- * N students with their own voter cookie each vote `rounds` times in the fixture deck's poll, all
- * at once per round; then the presenter's coalesced tally must equal the final choices exactly.
+ * N students with their own voter cookie vote once per round in the fixture deck's poll (or the
+ * floor's), spread over `spreadMs` or all at once; after each round the presenter's coalesced
+ * tally must come to equal every student's choice, and at the end it and a snapshot must be exact.
  */
 export async function runVoteScenario(options: VoteOptions, sockets: Set<Client>): Promise<VoteResult> {
   const { students, modes, spreadMs, connectBatch, settleMs } = options;
