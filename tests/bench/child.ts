@@ -4,8 +4,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { FromServer, PortLine, ServerStats, ToServer } from './ipc';
 
-/** BENCH_SERVER_ENTRY swaps in another server with the same IPC contract (e.g. a bare socket.io baseline). */
-const ENTRY = process.env.BENCH_SERVER_ENTRY || join(import.meta.dirname, 'server-entry.ts');
+/** Which server a scenario runs against: the real one, or bare socket.io speaking the same minimal protocol. */
+export type ServerKind = 'yieldroom' | 'floor';
+export const SERVER_KINDS: readonly ServerKind[] = ['yieldroom', 'floor'];
+const ENTRIES: Record<ServerKind, string> = {
+  yieldroom: join(import.meta.dirname, 'server-entry.ts'),
+  floor: join(import.meta.dirname, 'floor-entry.ts'),
+};
 const REPO_ROOT = join(import.meta.dirname, '../..');
 
 /** Every child still alive, so the safety timeout and signal handlers can kill them. */
@@ -32,9 +37,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Forks the real server (server-entry.ts under tsx) and waits for its port line. */
-export async function startServerChild(): Promise<ServerChild> {
-  const child = fork(ENTRY, [], {
+/** Forks the server (its entry under tsx) and waits for its port line. */
+export async function startServerChild(kind: ServerKind): Promise<ServerChild> {
+  const child = fork(ENTRIES[kind], [], {
     cwd: REPO_ROOT,
     // BENCH_CPU_PROF=dir: a V8 CPU profile of the server per scenario (open in Chrome DevTools).
     execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],

@@ -1,4 +1,4 @@
-/** Messages between the benchmark (parent) and the server child (tests/bench/server-entry.ts). */
+/** Messages between the benchmark (parent) and the server child (server-entry.ts or floor-entry.ts, via child-side.ts). */
 
 /** Parent → child. */
 export type ToServer =
@@ -30,7 +30,7 @@ export type ServerStats = {
   lagMaxMs: number;
 };
 
-/** Child → parent. The port goes to stdout as one JSON line `{"port": N}` (see server-entry.ts). */
+/** Child → parent. The port goes to stdout as one JSON line `{"port": N}` (see child-side.ts). */
 export type FromServer = { type: 'stats'; id: number; stats: ServerStats };
 
 export type PortLine = { port: number };

@@ -1,69 +1,87 @@
 /**
- * `npm run bench`: slide fan-out latency, delivery, server memory per socket and join time for a
- * room of N students; vote throughput, ack latency and the exactness of the presenter's
- * coalesced tally for N voters; plus the JS the student and presenter pages download.
+ * `npm run bench [-- flags]`: a lecture hall of N phones against yieldroom and against the floor
+ * (bare socket.io with the same engine options, tests/bench/floor-entry.ts), in alternation in
+ * one run, so every figure comes with its ratio to the floor measured on the same box minutes
+ * apart. Per N: join rate; slide fan-out p50/p95/p99/max at each pace, event-loop lag and CPU;
+ * server RSS per student; a vote round spread over ~1 s and one all at once (acked/s, ack
+ * p50/p99, time until the presenter's tally is exact). Plus the JS the pages download.
  *
- *   BENCH_SIZES=1000,5000   students per fan-out scenario (one fresh server child each)
- *   BENCH_VOTERS=1000,5000  students per votes scenario (one fresh server child each; 0 skips them)
- *   BENCH_VOTE_ROUNDS=3     votes per student, all students at once per round, a new choice each time
- *   BENCH_SECONDS=8         how long the presenter moves, at BENCH_RATE (5) moves per second
- *   BENCH_BATCH=200         sockets connected at once while joining
- *   BENCH_TIMEOUT_S=300     safety timeout for the whole run: kill everything, exit 2
- *   BENCH_CPU_PROF=dir      write a V8 CPU profile of each server child into dir
- *   BENCH_SERVER_ENTRY=file another server with server-entry.ts's stdout/IPC contract (e.g. bare socket.io);
- *                           the votes scenario also needs yieldroom's HTTP API (room, deck cookie) and poll events
- *
- * The server runs in a child process (tests/bench/server-entry.ts) so its RSS is its own; this
- * process holds the presenter and every student socket, so one clock (performance.now()) times
- * both ends. Loopback only. Results: a table on stdout and bench-results.json in the repo root.
+ * Each server runs in a child process of its own, so its RSS and CPU are its own; this process
+ * is the load generator (presenter and every student socket), so one clock times both ends.
+ * Reports: bench/results/<date>-<N>.json, <date>.md (the summary) and <date>-p99.svg.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { Client } from '../support/server';
 import { measureBundles } from './bundle';
-import type { BundleReport } from './bundle';
-import { killAllChildren } from './child';
+import { killAllChildren, SERVER_KINDS } from './child';
+import type { ServerKind } from './child';
+import { correctness, markdownSummary, p99Chart } from './report';
+import type { Machine, Outcome, Pair, SizeReport } from './report';
 import { runScenario } from './scenario';
-import type { ScenarioResult } from './scenario';
-import { kib, mib, round, summarize, table } from './stats';
+import { round } from './stats';
 import { runVoteScenario } from './votes';
-import type { VoteResult } from './votes';
+import type { VoteMode } from './votes';
 
 const REPO_ROOT = join(import.meta.dirname, '../..');
-const RESULTS_FILE = join(REPO_ROOT, 'bench-results.json');
+const HELP = `npm run bench -- [flags]
+  --n 1000,5000,10000   students per room (each N: fan-out and votes, against yieldroom and the floor)
+  --rate 5              presenter moves per second
+  --slow-rate 1         an extra, first pace at N >= --slow-from (0: none)
+  --slow-from 10000
+  --seconds 8           how long the presenter moves at each pace
+  --votes spread,burst  vote rounds per N, in order: spread (every student within --spread-ms) or burst (all at once); "none" skips
+  --spread-ms 1000
+  --batch 200           sockets connected at once while joining
+  --timeout 900         seconds before everything is killed (exit 2)
+  --out bench/results   where the reports go
+BENCH_CPU_PROF=dir writes a V8 CPU profile of each server child.`;
 
-/** Bare socket.io on this box (measured apart from yieldroom): fan-out p99 in ms by room size. */
-const BARE_SOCKET_IO_P99_MS: Record<number, number> = { 1000: 62, 5000: 163, 10000: 369 };
-/** Bare socket.io on this box (the brief's measured floor): acked votes per second, all at once. */
-const BARE_SOCKET_IO_VOTES_PER_S = { low: 12_000, high: 16_000, label: '12–16k' };
-
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
-  return value;
+const { values: flags } = parseArgs({
+  options: {
+    n: { type: 'string', default: '1000,5000,10000' },
+    rate: { type: 'string', default: '5' },
+    'slow-rate': { type: 'string', default: '1' },
+    'slow-from': { type: 'string', default: '10000' },
+    seconds: { type: 'string', default: '8' },
+    votes: { type: 'string', default: 'spread,burst' },
+    'spread-ms': { type: 'string', default: '1000' },
+    batch: { type: 'string', default: '200' },
+    timeout: { type: 'string', default: '900' },
+    out: { type: 'string', default: 'bench/results' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (flags.help) {
+  console.log(HELP);
+  process.exit(0);
 }
 
-function listEnv(name: string, fallback: string, allowNone = false): number[] {
-  const raw = process.env[name] || fallback;
-  if (allowNone && raw.trim() === '0') return [];
-  return raw.split(',').map((s) => {
-    const n = Number(s.trim());
-    if (!Number.isInteger(n) || n <= 0) throw new Error(`${name}: "${s}" is not a positive whole number`);
-    return n;
-  });
+function positive(name: string, raw: string, allowZero = false): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !allowZero)) throw new Error(`--${name}: "${raw}" is not a positive number\n\n${HELP}`);
+  return n;
 }
-
-const sizes = listEnv('BENCH_SIZES', '1000,5000');
-const voters = listEnv('BENCH_VOTERS', '1000,5000', true);
-const voteRounds = Math.round(intEnv('BENCH_VOTE_ROUNDS', 3));
-const seconds = intEnv('BENCH_SECONDS', 8);
-const movesPerSecond = intEnv('BENCH_RATE', 5);
-const connectBatch = Math.round(intEnv('BENCH_BATCH', 200));
-const timeoutS = intEnv('BENCH_TIMEOUT_S', 300);
+const sizes = flags.n.split(',').map((s) => Math.round(positive('n', s.trim())));
+const rate = positive('rate', flags.rate);
+const slowRate = positive('slow-rate', flags['slow-rate'], true);
+const slowFrom = positive('slow-from', flags['slow-from']);
+const seconds = positive('seconds', flags.seconds);
+const voteModes: VoteMode[] =
+  flags.votes === 'none'
+    ? []
+    : flags.votes.split(',').map((m) => {
+        if (m !== 'spread' && m !== 'burst') throw new Error(`--votes: "${m}" is neither spread nor burst`);
+        return m;
+      });
+const spreadMs = positive('spread-ms', flags['spread-ms']);
+const connectBatch = Math.round(positive('batch', flags.batch));
+const timeoutS = positive('timeout', flags.timeout);
+const outDir = resolve(REPO_ROOT, flags.out);
+const pacesFor = (students: number) => (slowRate > 0 && students >= slowFrom && slowRate !== rate ? [rate, slowRate] : [rate]);
 
 const startedAt = new Date().toISOString();
 const openSockets = new Set<Client>();
@@ -74,11 +92,10 @@ function abort(reason: string, code: number): never {
   killAllChildren();
   process.exit(code);
 }
-
-const safety = setTimeout(() => abort(`safety timeout (${timeoutS} s, BENCH_TIMEOUT_S)`, 2), timeoutS * 1000);
+const safety = setTimeout(() => abort(`safety timeout (${timeoutS} s, --timeout)`, 2), timeoutS * 1000);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => abort(signal, 130));
 
-// ---- environment: fds and ports ----
+// ---- environment: fds, ports, how busy the box is ----
 
 function shell(cmd: string): string | undefined {
   try {
@@ -97,10 +114,10 @@ const portRange = (() => {
     return undefined;
   }
 })();
-const largest = Math.max(...sizes, ...voters);
-// Each process (the server child and this load client) holds one fd per socket, plus a few dozen
+const largest = Math.max(...sizes);
+// Each process (a server child and this load generator) holds one fd per socket, plus a few dozen
 // of its own, plus (votes) up to a batch of keep-alive HTTP connections from the cookie fetches.
-const fdsNeeded = largest + 256 + (voters.length > 0 ? connectBatch : 0);
+const fdsNeeded = largest + 256 + connectBatch;
 const warnings: string[] = [];
 const fdLimit = fdSoft === 'unlimited' ? Infinity : Number(fdSoft);
 if (Number.isFinite(fdLimit) && fdLimit < fdsNeeded) {
@@ -109,6 +126,9 @@ if (Number.isFinite(fdLimit) && fdLimit < fdsNeeded) {
       `Raise it in this shell before running: \`ulimit -n ${Math.max(fdsNeeded, 65536)}\` (at most the hard limit; ` +
       'above it: /etc/security/limits.conf, systemd LimitNOFILE=, or docker --ulimit nofile=65536:65536).',
   );
+}
+if (portRange !== undefined && largest + 1 > portRange) {
+  warnings.push(`only ${portRange} ephemeral ports (net.ipv4.ip_local_port_range) for ${largest + 1} client sockets to one address.`);
 }
 // Another busy process on a 2-core box shows up directly in the tail latencies: sample 1 s of CPU first.
 const cpuBusyShare = async (ms: number) => {
@@ -121,269 +141,71 @@ const cpuBusyShare = async (ms: number) => {
 };
 const loadAtStart = loadavg()[0] ?? 0;
 const busyAtStart = await cpuBusyShare(1_000);
-if (busyAtStart > 0.15) warnings.push(`the CPUs were ${Math.round(busyAtStart * 100)} % busy before starting (load ${round(loadAtStart, 2)}): other processes are running and the latencies will be noisy.`);
-if (portRange !== undefined && largest + 1 > portRange) {
-  warnings.push(`only ${portRange} ephemeral ports (net.ipv4.ip_local_port_range) for ${largest + 1} client sockets to one address.`);
-}
+if (busyAtStart > 0.15) warnings.push(`the CPUs were ${Math.round(busyAtStart * 100)} % busy before starting (load ${round(loadAtStart, 2)}): other processes are running, so absolute figures are noisy; the ratios, measured side by side, are what to read.`);
 
-console.log(`yieldroom bench — node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? '?'}), ${round(totalmem() / 2 ** 30, 1)} GiB`);
-console.log(`open files: soft ${fdSoft ?? '?'}, hard ${fdHard ?? '?'} (need ~${fdsNeeded} per process); ephemeral ports: ${portRange ?? '?'}`);
-console.log(`sizes ${sizes.join(', ')}; ${seconds} s of slide:set at ${movesPerSecond}/s; connect batch ${connectBatch}; safety timeout ${timeoutS} s`);
-console.log(voters.length > 0 ? `voters ${voters.join(', ')}; ${voteRounds} rounds of poll:vote, every student at once` : 'votes: skipped (BENCH_VOTERS=0)');
+const machine: Machine = {
+  node: process.version,
+  cores: availableParallelism(),
+  cpu: cpus()[0]?.model ?? '?',
+  totalMemGiB: round(totalmem() / 2 ** 30, 1),
+  openFiles: `${fdSoft ?? '?'} (hard ${fdHard ?? '?'}, need ~${fdsNeeded})`,
+  loadAtStart,
+  busyBeforeStart: busyAtStart,
+};
+const config = { n: sizes, rate, slowRate, slowFrom, seconds, votes: voteModes, spreadMs, connectBatch };
+console.log(`yieldroom bench — node ${machine.node}, ${machine.cores} cores (${machine.cpu}), ${machine.totalMemGiB} GiB; open files ${machine.openFiles}; ephemeral ports ${portRange ?? '?'}`);
+console.log(`N ${sizes.join(', ')}; ${seconds} s of slide:set per pace (${rate}/s${slowRate > 0 ? `, and ${slowRate}/s at N ≥ ${slowFrom}` : ''}); votes: ${voteModes.join(', ') || 'none'}`);
 for (const warning of warnings) console.log(`WARNING: ${warning}`);
 
-// ---- scenarios ----
+// ---- scenarios: each against both servers, the order swapped every time ----
 
-type Outcome = { students: number; ok: true; result: ScenarioResult } | { students: number; ok: false; error: string };
-const outcomes: Outcome[] = [];
+let turn = 0;
+async function bothServers<T>(label: string, run: (server: ServerKind) => Promise<T>): Promise<Pair<T>> {
+  const order = turn++ % 2 === 0 ? SERVER_KINDS : [...SERVER_KINDS].reverse();
+  const pair = {} as Pair<T>;
+  for (const server of order) {
+    console.log(`▶ ${label} — ${server}`);
+    try {
+      pair[server] = { ok: true, result: await run(server) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      console.log(`  FAILED: ${message}${/EMFILE|ENFILE/.test(message) ? ' (out of file descriptors: see the open-file limit above)' : ''}`);
+      pair[server] = { ok: false, error: message } satisfies Outcome<T>;
+    }
+  }
+  return pair;
+}
+
+mkdirSync(outDir, { recursive: true });
+const date = startedAt.slice(0, 10);
+const reports: SizeReport[] = [];
 for (const students of sizes) {
-  console.log(`\n▶ ${students} students: joining…`);
-  try {
-    const result = await runScenario({ students, seconds, movesPerSecond, connectBatch, drainMs: 10_000 }, openSockets);
-    outcomes.push({ students, ok: true, result });
-    const f = result.fanoutMs;
-    console.log(
-      `  joined in ${round(result.join.totalMs / 1000, 2)} s; fan-out p50 ${round(f.p50)} / p99 ${round(f.p99)} ms; ` +
-        `delivered ${result.delivered}/${result.expected}; ${round(result.server.kbPerSocket)} KB per socket`,
-    );
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    console.log(`  FAILED: ${message}`);
-    if (/EMFILE|ENFILE/.test(message)) console.log('  (out of file descriptors: see the open-file limit note above)');
-    outcomes.push({ students, ok: false, error: message });
-  }
+  const fanout = await bothServers(`${students} students, slide fan-out`, (server) =>
+    runScenario({ server, students, seconds, paces: pacesFor(students), connectBatch, drainMs: 10_000 }, openSockets),
+  );
+  const votes =
+    voteModes.length === 0
+      ? null
+      : await bothServers(`${students} students, votes (${voteModes.join(', ')})`, (server) =>
+          runVoteScenario({ server, students, modes: voteModes, spreadMs, connectBatch, settleMs: 10_000 }, openSockets),
+        );
+  const size: SizeReport = { students, fanout, votes };
+  reports.push(size);
+  const file = join(outDir, `${date}-${students}.json`);
+  writeFileSync(file, `${JSON.stringify({ startedAt, machine, config, warnings, ...size }, null, 2)}\n`);
+  console.log(`  wrote ${relative(REPO_ROOT, file)}`);
 }
 
-type VoteOutcome = { students: number; ok: true; result: VoteResult } | { students: number; ok: false; error: string };
-const voteOutcomes: VoteOutcome[] = [];
-const tallyMismatch = (r: VoteResult) =>
-  `MISMATCH ${r.students} voters: expected [${r.tally.expected.join(', ')}] from ${r.students} final choices; ` +
-  `presenter's last poll:tally [${r.tally.lastTally?.join(', ') ?? 'none'}], snapshot [${r.tally.snapshot?.join(', ') ?? 'none'}]; ` +
-  `${r.votesAcked}/${r.votesSent} votes acked${r.rounds.some((x) => Object.keys(x.refused).length) ? ` (refused: ${r.rounds.map((x) => JSON.stringify(x.refused)).join(' ')})` : ''}`;
-for (const students of voters) {
-  console.log(`\n▶ ${students} voters × ${voteRounds} rounds: joining…`);
-  try {
-    const result = await runVoteScenario({ students, rounds: voteRounds, connectBatch, settleMs: 10_000 }, openSockets);
-    voteOutcomes.push({ students, ok: true, result });
-    console.log(
-      `  joined in ${round(result.join.totalMs / 1000, 2)} s; ${Math.round(result.votesPerSecond)} votes acked/s ` +
-        `(rounds ${result.rounds.map((r) => Math.round(r.votesPerSecond)).join(', ')}); ack p50 ${round(result.ackMs.p50)} / p99 ${round(result.ackMs.p99)} ms; ` +
-        `${result.tally.broadcasts} poll:tally for ${result.votesSent} votes; tally ${result.tally.ok ? 'exact' : 'WRONG'}`,
-    );
-    if (!result.tally.ok) console.log(`  ${tallyMismatch(result)}`);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    console.log(`  FAILED: ${message}`);
-    if (/EMFILE|ENFILE/.test(message)) console.log('  (out of file descriptors: see the open-file limit note above)');
-    voteOutcomes.push({ students, ok: false, error: message });
-  }
-}
-
-const bundles: BundleReport = measureBundles(REPO_ROOT, ['r/[code]', 'present/[code]']);
-
-// ---- report ----
-
-const done = outcomes.flatMap((o) => (o.ok ? [o.result] : []));
-if (done.length > 0) {
-  console.log('\nSlide fan-out (room:state arrival at each student − presenter emit; ms)');
-  console.log(
-    table([
-      ['students', 'moves', 'p50', 'p95', 'p99', 'max', 'last student p50', 'last, 1st→2nd half', 'ack p50', 'ack p99', 'delivered', 'bare socket.io p99'],
-      ...done.map((r) => [
-        r.students,
-        r.moves,
-        round(r.fanoutMs.p50),
-        round(r.fanoutMs.p95),
-        round(r.fanoutMs.p99),
-        round(r.fanoutMs.max),
-        round(r.fullFanoutMs.p50),
-        `${round(summarize(r.perMoveLastMs.slice(0, r.moves >> 1)).p50)}→${round(summarize(r.perMoveLastMs.slice(r.moves >> 1)).p50)}`,
-        round(r.ackMs.p50),
-        round(r.ackMs.p99),
-        `${r.delivered}/${r.expected}${r.duplicates || r.unexpected ? ` (+${r.duplicates} dup, ${r.unexpected} other)` : ''}`,
-        BARE_SOCKET_IO_P99_MS[r.students] ?? '—',
-      ]),
-    ]),
-  );
-  console.log('\nJoin and memory (server child)');
-  console.log(
-    table([
-      ['students', 'all joined (s)', 'joins/s', 'join p50 ms', 'join p99 ms', 'RSS before MiB', 'RSS after MiB', 'KB/socket', 'heap KB/socket', 'server sockets'],
-      ...done.map((r) => [
-        r.students,
-        round(r.join.totalMs / 1000, 2),
-        Math.round(r.join.socketsPerSecond),
-        round(r.join.perSocketMs.p50),
-        round(r.join.perSocketMs.p99),
-        mib(r.server.rssBefore),
-        mib(r.server.rssAfter),
-        round(r.server.kbPerSocket),
-        round((r.server.heapAfter - r.server.heapBefore) / 1024 / r.students),
-        r.server.socketsSeen,
-      ]),
-    ]),
-  );
-  console.log('\nCPU while moving (server child vs this load client; % of one core, event-loop utilisation, server loop lag)');
-  console.log(
-    table([
-      ['students', 'server CPU %', 'server ELU', 'server lag p99 ms', 'server lag max ms', 'client CPU %', 'client ELU', 'server CPU % joining'],
-      ...done.map((r) => [
-        r.students,
-        round((100 * r.server.moving.cpuMs) / r.server.moving.windowMs),
-        round(r.server.moving.elu, 2),
-        round(r.server.moving.lagP99Ms),
-        round(r.server.moving.lagMaxMs),
-        round((100 * r.client.cpuMs) / r.client.windowMs),
-        round(r.client.elu, 2),
-        round((100 * r.server.joining.cpuMs) / r.server.joining.windowMs),
-      ]),
-    ]),
-  );
-}
-for (const r of done) {
-  // Past ~0.85 busy the loop queues: latencies then grow through the run and say more about this box than about fan-out.
-  const busy = [r.server.moving.elu > 0.85 ? `server loop ${Math.round(r.server.moving.elu * 100)} % busy` : '', r.client.elu > 0.85 ? `load client ${Math.round(r.client.elu * 100)} % busy` : ''].filter(Boolean);
-  if (busy.length > 0) console.log(`NOTE ${r.students}: saturated (${busy.join(', ')}): latencies include queueing; on 2 cores the server and the load client compete.`);
-}
-for (const o of outcomes) if (!o.ok) console.log(`\n${o.students} students: FAILED — ${o.error}`);
-
-const voted = voteOutcomes.flatMap((o) => (o.ok ? [o.result] : []));
-if (voted.length > 0) {
-  const pct = (cpuMs: number, windowMs: number) => round((100 * cpuMs) / windowMs);
-  const refusedOf = (refused: Record<string, number>) => Object.entries(refused).map(([code, n]) => `${n} ${code}`).join(', ') || 0;
-  console.log(`\nVotes (poll:vote, every student at once per round; emit → ack, ms; wall = first emit → last ack; bare socket.io ${BARE_SOCKET_IO_VOTES_PER_S.label} acked/s)`);
-  console.log('poll:tally = broadcasts the presenter got during the round (coalesced to ≤ 10/s); server CPU % = all its threads, % of one core;');
-  console.log('loop CPU % / loop queued % = its event-loop thread on a CPU / runnable but waiting for one (Linux schedstat)');
-  console.log(
-    table([
-      ['voters', 'round', 'acked/s', 'wall ms', 'emit ms', 'ack p50', 'ack p95', 'ack p99', 'ack max', 'refused', 'poll:tally', 'server CPU %', 'server ELU', 'loop CPU %', 'loop queued %', 'client CPU %', 'client ELU', 'bare socket.io acked/s'],
-      ...voted.flatMap((r) => [
-        ...r.rounds.map((x) => [
-          r.students,
-          x.round,
-          Math.round(x.votesPerSecond),
-          round(x.wallMs),
-          round(x.emitMs),
-          round(x.ackMs.p50),
-          round(x.ackMs.p95),
-          round(x.ackMs.p99),
-          round(x.ackMs.max),
-          refusedOf(x.refused),
-          x.tallies,
-          pct(x.server.cpuMs, x.server.windowMs),
-          round(x.server.elu, 2),
-          pct(x.server.mainCpuMs, x.server.windowMs),
-          pct(x.server.runqWaitMs, x.server.windowMs),
-          pct(x.client.cpuMs, x.client.windowMs),
-          round(x.client.elu, 2),
-          BARE_SOCKET_IO_VOTES_PER_S.label,
-        ]),
-        [
-          r.students,
-          'all',
-          Math.round(r.votesPerSecond),
-          round(r.rounds.reduce((s, x) => s + x.wallMs, 0)),
-          round(r.rounds.reduce((s, x) => s + x.emitMs, 0)),
-          round(r.ackMs.p50),
-          round(r.ackMs.p95),
-          round(r.ackMs.p99),
-          round(r.ackMs.max),
-          r.votesSent - r.votesAcked,
-          r.rounds.reduce((s, x) => s + x.tallies, 0),
-          pct(r.server.voting.cpuMs, r.server.voting.windowMs),
-          round(r.server.voting.elu, 2),
-          pct(r.server.voting.mainCpuMs, r.server.voting.windowMs),
-          pct(r.server.voting.runqWaitMs, r.server.voting.windowMs),
-          pct(r.client.cpuMs, r.client.windowMs),
-          round(r.client.elu, 2),
-          BARE_SOCKET_IO_VOTES_PER_S.label,
-        ],
-      ]),
-    ]),
-  );
-  console.log('\nVote tally and memory (presenter\'s last poll:tally after it settled vs each student\'s final choice; server child)');
-  console.log(
-    table([
-      ['voters', 'votes sent', 'acked', 'poll:tally (to settle)', 'votes/tally', 'expected', 'last tally', 'snapshot', 'exact', 'settled after ms', 'RSS before MiB', 'RSS after MiB', 'server lag p99 ms', 'joined (s)'],
-      ...voted.map((r) => [
-        r.students,
-        r.votesSent,
-        r.votesAcked,
-        r.tally.broadcasts,
-        r.tally.broadcasts > 0 ? Math.round(r.votesSent / r.tally.broadcasts) : '—',
-        r.tally.expected.join('/'),
-        r.tally.lastTally?.join('/') ?? 'none',
-        r.tally.snapshot?.join('/') ?? 'none',
-        r.tally.ok ? 'yes' : 'NO',
-        r.tally.settledAfterMs === null ? '—' : round(r.tally.settledAfterMs),
-        mib(r.server.rssBefore),
-        mib(r.server.rssAfter),
-        round(r.server.voting.lagP99Ms),
-        round(r.join.totalMs / 1000, 2),
-      ]),
-    ]),
-  );
-  for (const r of voted) {
-    const busy = [r.server.voting.elu > 0.85 ? `server loop ${Math.round(r.server.voting.elu * 100)} % busy` : '', r.client.elu > 0.85 ? `load client ${Math.round(r.client.elu * 100)} % busy` : ''].filter(Boolean);
-    if (busy.length > 0) console.log(`NOTE ${r.students} voters: saturated (${busy.join(', ')}) while voting: acked/s is then the loop's limit, and on 2 cores the server and the load client compete.`);
-  }
-}
-for (const r of voted) if (!r.tally.ok) console.log(`\n!!! ${tallyMismatch(r)}`);
-for (const o of voteOutcomes) if (!o.ok) console.log(`\n${o.students} voters: FAILED — ${o.error}`);
-
-console.log('\nPage JavaScript (production build)');
-if (!bundles.ok) console.log(bundles.message);
-else {
-  console.log(`build ${bundles.buildId}, ${bundles.builtAt}${bundles.stale ? ` — WARNING: ${bundles.stale}` : ''}`);
-  console.log(
-    table([
-      ['route', 'initial JS KB', 'initial gzip KB', 'files', 'lazy JS KB', 'lazy gzip KB', 'CSS KB', 'CSS gzip KB', 'noModule polyfill KB'],
-      ...bundles.routes.map((r) => [
-        r.route,
-        kib(r.initialJs.bytes),
-        kib(r.initialJs.gzip),
-        r.initialJs.files.length,
-        kib(r.lazyJs.bytes),
-        kib(r.lazyJs.gzip),
-        kib(r.css.bytes),
-        kib(r.css.gzip),
-        kib(r.polyfillJs.bytes),
-      ]),
-    ]),
-  );
-  const [student, presenter] = bundles.routes;
-  if (student && presenter) {
-    const shared = new Set(presenter.initialJs.files.map((f) => f.file));
-    const own = student.initialJs.files.filter((f) => !shared.has(f.file));
-    console.log(`/r/[code] chunks not on /present/[code]: ${own.map((f) => `${f.file} (${kib(f.bytes)} KB, ${kib(f.gzip)} KB gz)`).join(', ') || 'none'}`);
-  }
-  console.log(`method: ${bundles.method}`);
-}
-
-writeFileSync(
-  RESULTS_FILE,
-  `${JSON.stringify(
-    {
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      busyBeforeStart: busyAtStart,
-      loadAverage: { atStart: loadAtStart, atEnd: loadavg()[0] },
-      machine: { node: process.version, cores: availableParallelism(), cpu: cpus()[0]?.model, totalMemBytes: totalmem(), openFiles: { soft: fdSoft, hard: fdHard }, ephemeralPorts: portRange },
-      config: { sizes, seconds, movesPerSecond, connectBatch, timeoutS, voters, voteRounds },
-      warnings,
-      bareSocketIoP99Ms: BARE_SOCKET_IO_P99_MS,
-      bareSocketIoVotesPerSecond: { low: BARE_SOCKET_IO_VOTES_PER_S.low, high: BARE_SOCKET_IO_VOTES_PER_S.high },
-      scenarios: outcomes,
-      votes: voteOutcomes,
-      bundles,
-    },
-    null,
-    2,
-  )}\n`,
-);
-console.log(`\nwrote ${RESULTS_FILE}`);
+const bundles = measureBundles(REPO_ROOT, ['r/[code]', 'present/[code]']);
+const summary = markdownSummary({ startedAt, machine, config, sizes: reports, warnings, bundles });
+const summaryFile = join(outDir, `${date}.md`);
+const chartFile = join(outDir, `${date}-p99.svg`);
+writeFileSync(summaryFile, `${summary}\n![p99 against N](${date}-p99.svg)\n`);
+writeFileSync(chartFile, p99Chart(reports, machine));
+console.log(`\n${summary}`);
+console.log(`wrote ${relative(REPO_ROOT, summaryFile)} and ${relative(REPO_ROOT, chartFile)}`);
 
 clearTimeout(safety);
 killAllChildren();
-// A failed scenario or a tally that is not exact fails the run.
-process.exit(outcomes.every((o) => o.ok) && voteOutcomes.every((o) => o.ok && o.result.tally.ok) ? 0 : 1);
+// A failed scenario, a lost message or vote, or a tally that is not exact fails the run.
+process.exit(reports.every((size) => SERVER_KINDS.every((server) => correctness(size, server).length === 0)) ? 0 : 1);

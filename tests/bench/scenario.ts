@@ -5,21 +5,41 @@ import type { SlidePosition } from '../../server/protocol';
 import { connectClient, createRoom, join, request } from '../support/server';
 import type { Client } from '../support/server';
 import { startServerChild } from './child';
+import type { ServerChild, ServerKind } from './child';
 import type { ServerStats } from './ipc';
 import { summarize } from './stats';
 import type { Summary } from './stats';
 
 export type ScenarioOptions = {
+  server: ServerKind;
   students: number;
   seconds: number;
-  movesPerSecond: number;
+  /** One phase of `seconds` per pace (moves per second), in order, with the same students. */
+  paces: number[];
   connectBatch: number;
   /** How long to wait after the last move for stragglers. */
   drainMs: number;
 };
 
 export type ScenarioResult = {
+  server: ServerKind;
   students: number;
+  join: JoinStats;
+  paces: PaceResult[];
+  memory: {
+    rssBefore: number;
+    rssAfter: number;
+    kbPerSocket: number;
+    heapBefore: number;
+    heapAfter: number;
+    socketsSeen: number;
+  };
+  joining: LoopWindow;
+};
+
+/** The presenter moving at one pace for the scenario's seconds. */
+export type PaceResult = {
+  movesPerSecond: number;
   moves: number;
   /** Per message: arrival at a student − the presenter's emit of that version (ms). */
   fanoutMs: Summary;
@@ -27,7 +47,7 @@ export type ScenarioResult = {
   fullFanoutMs: Summary;
   /** The same per move, in order: a rising series means the server or the client fell behind. */
   perMoveLastMs: number[];
-  /** Presenter's slide:set emit → ack (ms). The server acks after its broadcast loop. */
+  /** Presenter's slide:set emit → ack (ms). */
   ackMs: Summary;
   /** room:state messages students got for the benchmark's moves, of students × moves. */
   delivered: number;
@@ -36,21 +56,12 @@ export type ScenarioResult = {
   duplicates: number;
   /** Versions no move of the presenter produced, or more messages than moves. */
   unexpected: number;
-  join: { totalMs: number; perSocketMs: Summary; socketsPerSecond: number };
-  server: {
-    rssBefore: number;
-    rssAfter: number;
-    kbPerSocket: number;
-    heapBefore: number;
-    heapAfter: number;
-    socketsSeen: number;
-    /**
-     * During the moves (and the drain after them). CPU is process time, which misses the loopback
-     * TCP work the kernel accounts as softirq; ELU (event loop busy share) is the better gauge.
-     */
-    moving: LoopWindow;
-    joining: LoopWindow;
-  };
+  /**
+   * The server during the moves (and the drain after them); its lag max is the longest its loop
+   * was blocked, i.e. the worst broadcast. CPU is process time, which misses the loopback TCP work
+   * the kernel accounts as softirq; ELU (event loop busy share) is the better gauge.
+   */
+  moving: LoopWindow;
   /** The load client (this process) during the moves: if it is near 100 % of a core it is the limit. */
   client: { cpuMs: number; elu: number; windowMs: number };
 };
@@ -77,7 +88,7 @@ export async function presentedRoom(url: string, port: number, sockets: Set<Clie
 export type LoopWindow = Pick<ServerStats, 'windowMs' | 'cpuMs' | 'elu' | 'mainCpuMs' | 'runqWaitMs' | 'lagP99Ms' | 'lagMaxMs'>;
 export const windowOf = ({ windowMs, cpuMs, elu, mainCpuMs, runqWaitMs, lagP99Ms, lagMaxMs }: ServerStats): LoopWindow => ({ windowMs, cpuMs, elu, mainCpuMs, runqWaitMs, lagP99Ms, lagMaxMs });
 
-export type JoinStats = ScenarioResult['join'];
+export type JoinStats = { totalMs: number; perSocketMs: Summary; socketsPerSecond: number };
 
 /**
  * Runs `one(i)` for every i < count, `batch` at a time (each batch all at once, the next when it
@@ -109,46 +120,20 @@ export const joinStats = ({ totalMs, eachMs }: { totalMs: number; eachMs: Float6
 });
 
 export async function runScenario(options: ScenarioOptions, sockets: Set<Client>): Promise<ScenarioResult> {
-  const { students, seconds, movesPerSecond, connectBatch, drainMs } = options;
-  const moves = Math.max(1, Math.round(seconds * movesPerSecond));
-  const child = await startServerChild();
+  const { students, seconds, paces, connectBatch, drainMs } = options;
+  const child = await startServerChild(options.server);
   try {
     const { server, room, presenter, joined: start } = await presentedRoom(child.url, child.port, sockets);
-    const baseVersion = start.snapshot.version;
-    // Which move a broadcast version belongs to, from the presenter's own copy of each room:state
-    // (it is in the room too; the server broadcasts before it acks). Not assuming +1 per move keeps
-    // this right if a move ever bumps the version by more (e.g. a poll opening).
-    const moveOfVersion = new Map<number, number>();
-    presenter.on('room:state', ({ version }) => {
-      if (version > baseVersion && !moveOfVersion.has(version)) moveOfVersion.set(version, moveOfVersion.size);
-    });
-
     await sleep(300);
     const before = await child.stats({ gc: true, reset: true });
 
     // ---- join N students, `connectBatch` at a time ----
-    // Student i's j-th room:state: versions[i * moves + j], arrivals[i * moves + j] (performance.now()).
-    const versions = new Int32Array(students * moves);
-    const arrivals = new Float64Array(students * moves);
-    const received = new Int32Array(students);
-    const lastVersion = new Int32Array(students).fill(baseVersion);
-    let receivedTotal = 0;
-    let duplicates = 0;
-    let overflow = 0;
+    // Each student's room:state messages go to the phase running: `onState(i, version, now)`.
+    let onState: (i: number, version: number, now: number) => void = () => undefined;
     const joining = await inBatches(students, connectBatch, async (i) => {
       const socket = await connectClient(server);
       sockets.add(socket);
-      socket.on('room:state', ({ version }) => {
-        const now = performance.now();
-        if (version <= lastVersion[i]!) return void duplicates++;
-        lastVersion[i] = version;
-        const j = received[i]!;
-        if (j >= moves) return void overflow++;
-        versions[i * moves + j] = version;
-        arrivals[i * moves + j] = now;
-        received[i] = j + 1;
-        receivedTotal++;
-      });
+      socket.on('room:state', ({ version }) => onState(i, version, performance.now()));
       await join(socket, room.code);
     });
 
@@ -157,81 +142,139 @@ export async function runScenario(options: ScenarioOptions, sockets: Set<Client>
     const joined = await child.stats({ gc: false, reset: true });
     const after = await child.stats({ gc: true, reset: true });
 
-    // ---- the presenter moves `movesPerSecond` times a second ----
-    const expected = students * moves;
-    const emitAt = new Float64Array(moves);
-    const acks: Promise<void>[] = [];
-    const ackTimes: number[] = [];
-    const clientCpu = process.cpuUsage();
-    const clientElu = performance.eventLoopUtilization();
-    const clientStart = performance.now();
-    const period = 1000 / movesPerSecond;
-    const t0 = performance.now();
-    for (let k = 0; k < moves; k++) {
-      const wait = t0 + k * period - performance.now();
-      if (wait > 0) await sleep(wait);
-      emitAt[k] = performance.now();
-      // request() emits synchronously inside its promise executor, so emitAt[k] is the emit time.
-      acks.push(
-        request<{ version: number }>(presenter, 'slide:set', POSITIONS[k % 2]).then((ack) => {
-          ackTimes.push(performance.now() - emitAt[k]!);
-          if (!ack.ok) throw new Error(`slide:set refused: ${ack.error.code} ${ack.error.message}`);
-        }),
-      );
-    }
-    await Promise.all(acks);
-    const drainUntil = performance.now() + drainMs;
-    while (receivedTotal < expected && performance.now() < drainUntil) await sleep(20);
-    const cpu = process.cpuUsage(clientCpu);
-    const client = { cpuMs: (cpu.user + cpu.system) / 1000, elu: performance.eventLoopUtilization(clientElu).utilization, windowMs: performance.now() - clientStart };
-    const moving = await child.stats({ gc: false, reset: true });
-    if (moveOfVersion.size !== moves) throw new Error(`the presenter saw ${moveOfVersion.size} room:state broadcasts for ${moves} moves`);
-
-    // ---- latencies ----
-    const latencies = new Float64Array(receivedTotal);
-    const slowest = new Float64Array(moves).fill(NaN);
-    let delivered = 0;
-    let unexpected = overflow;
-    for (let i = 0; i < students; i++) {
-      for (let j = 0; j < received[i]!; j++) {
-        const k = moveOfVersion.get(versions[i * moves + j]!);
-        if (k === undefined) {
-          unexpected++;
-          continue;
-        }
-        const latency = arrivals[i * moves + j]! - emitAt[k]!;
-        latencies[delivered++] = latency;
-        if (!(latency <= slowest[k]!)) slowest[k] = latency;
-      }
+    let version = start.snapshot.version;
+    presenter.on('room:state', (state) => void (version = Math.max(version, state.version)));
+    const results: PaceResult[] = [];
+    for (const movesPerSecond of paces) {
+      const moves = Math.max(1, Math.round(seconds * movesPerSecond));
+      const result = await movePhase({ child, presenter, students, moves, movesPerSecond, drainMs, baseVersion: version, listen: (fn) => (onState = fn) });
+      results.push(result);
     }
 
     return {
+      server: options.server,
       students,
-      moves,
-      fanoutMs: summarize(latencies.subarray(0, delivered)),
-      fullFanoutMs: summarize(Array.from(slowest).filter((x) => !Number.isNaN(x))),
-      perMoveLastMs: Array.from(slowest, (x) => Math.round(x * 10) / 10),
-      ackMs: summarize(ackTimes),
-      delivered,
-      expected,
-      duplicates,
-      unexpected,
       join: joinStats(joining),
-      server: {
+      paces: results,
+      memory: {
         rssBefore: before.rss,
         rssAfter: after.rss,
         kbPerSocket: (after.rss - before.rss) / 1024 / students,
         heapBefore: before.heapUsed,
         heapAfter: after.heapUsed,
         socketsSeen: after.sockets,
-        moving: windowOf(moving),
-        joining: windowOf(joined),
       },
-      client,
+      joining: windowOf(joined),
     };
   } finally {
     for (const socket of sockets) socket.disconnect();
     sockets.clear();
     await child.stop();
   }
+}
+
+type PhaseOptions = {
+  child: ServerChild;
+  presenter: Client;
+  students: number;
+  moves: number;
+  movesPerSecond: number;
+  drainMs: number;
+  /** The room's version before the first move. */
+  baseVersion: number;
+  /** Routes every student's room:state to this phase. */
+  listen: (onState: (i: number, version: number, now: number) => void) => void;
+};
+
+/** The presenter moves `movesPerSecond` times a second; every student's room:state is timed against the emit. */
+async function movePhase({ child, presenter, students, moves, movesPerSecond, drainMs, baseVersion, listen }: PhaseOptions): Promise<PaceResult> {
+  // Which move a broadcast version belongs to, from the presenter's own copy of each room:state
+  // (it is in the room too). Not assuming +1 per move keeps this right if a move ever bumps the
+  // version by more (e.g. a poll opening).
+  const moveOfVersion = new Map<number, number>();
+  const onPresenterState = ({ version }: { version: number }) => {
+    if (version > baseVersion && !moveOfVersion.has(version)) moveOfVersion.set(version, moveOfVersion.size);
+  };
+  presenter.on('room:state', onPresenterState);
+  // Student i's j-th room:state: versions[i * moves + j], arrivals[i * moves + j] (performance.now()).
+  const versions = new Int32Array(students * moves);
+  const arrivals = new Float64Array(students * moves);
+  const received = new Int32Array(students);
+  const lastVersion = new Int32Array(students).fill(baseVersion);
+  let receivedTotal = 0;
+  let duplicates = 0;
+  let overflow = 0;
+  listen((i, version, now) => {
+    if (version <= lastVersion[i]!) return void duplicates++;
+    lastVersion[i] = version;
+    const j = received[i]!;
+    if (j >= moves) return void overflow++;
+    versions[i * moves + j] = version;
+    arrivals[i * moves + j] = now;
+    received[i] = j + 1;
+    receivedTotal++;
+  });
+
+  await child.stats({ gc: false, reset: true });
+  const expected = students * moves;
+  const emitAt = new Float64Array(moves);
+  const acks: Promise<void>[] = [];
+  const ackTimes: number[] = [];
+  const clientCpu = process.cpuUsage();
+  const clientElu = performance.eventLoopUtilization();
+  const clientStart = performance.now();
+  const period = 1000 / movesPerSecond;
+  const t0 = performance.now();
+  for (let k = 0; k < moves; k++) {
+    const wait = t0 + k * period - performance.now();
+    if (wait > 0) await sleep(wait);
+    emitAt[k] = performance.now();
+    // request() emits synchronously inside its promise executor, so emitAt[k] is the emit time.
+    acks.push(
+      request<{ version: number }>(presenter, 'slide:set', POSITIONS[k % 2]).then((ack) => {
+        ackTimes.push(performance.now() - emitAt[k]!);
+        if (!ack.ok) throw new Error(`slide:set refused: ${ack.error.code} ${ack.error.message}`);
+      }),
+    );
+  }
+  await Promise.all(acks);
+  const drainUntil = performance.now() + drainMs;
+  while (receivedTotal < expected && performance.now() < drainUntil) await sleep(20);
+  const cpu = process.cpuUsage(clientCpu);
+  const client = { cpuMs: (cpu.user + cpu.system) / 1000, elu: performance.eventLoopUtilization(clientElu).utilization, windowMs: performance.now() - clientStart };
+  const moving = await child.stats({ gc: false, reset: true });
+  presenter.off('room:state', onPresenterState);
+  if (moveOfVersion.size !== moves) throw new Error(`the presenter saw ${moveOfVersion.size} room:state broadcasts for ${moves} moves`);
+
+  const latencies = new Float64Array(receivedTotal);
+  const slowest = new Float64Array(moves).fill(NaN);
+  let delivered = 0;
+  let unexpected = overflow;
+  for (let i = 0; i < students; i++) {
+    for (let j = 0; j < received[i]!; j++) {
+      const k = moveOfVersion.get(versions[i * moves + j]!);
+      if (k === undefined) {
+        unexpected++;
+        continue;
+      }
+      const latency = arrivals[i * moves + j]! - emitAt[k]!;
+      latencies[delivered++] = latency;
+      if (!(latency <= slowest[k]!)) slowest[k] = latency;
+    }
+  }
+
+  return {
+    movesPerSecond,
+    moves,
+    fanoutMs: summarize(latencies.subarray(0, delivered)),
+    fullFanoutMs: summarize(Array.from(slowest).filter((x) => !Number.isNaN(x))),
+    perMoveLastMs: Array.from(slowest, (x) => Math.round(x * 10) / 10),
+    ackMs: summarize(ackTimes),
+    delivered,
+    expected,
+    duplicates,
+    unexpected,
+    moving: windowOf(moving),
+    client,
+  };
 }

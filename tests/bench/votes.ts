@@ -4,22 +4,30 @@ import type { MyVote, PollState, PollTallyBroadcast, RoundTally } from '../../se
 import { request, student } from '../support/server';
 import type { Client } from '../support/server';
 import { startServerChild } from './child';
+import type { ServerKind } from './child';
 import { inBatches, joinStats, presentedRoom, windowOf } from './scenario';
 import type { JoinStats, LoopWindow } from './scenario';
 import { summarize } from './stats';
 import type { Summary } from './stats';
 
+/** How a round's votes are sent: every student within `spreadMs`, evenly, or all at once. */
+export type VoteMode = 'spread' | 'burst';
+
 export type VoteOptions = {
+  server: ServerKind;
   students: number;
-  /** Votes per student, all students at once per round; each changes the student's choice. */
-  rounds: number;
+  /** One round per mode, in order: every student votes once per round, a different option each time. */
+  modes: VoteMode[];
+  /** A spread round sends the students' votes evenly over this long (ms). */
+  spreadMs: number;
   connectBatch: number;
-  /** After the last ack: how long to wait at most for the presenter's tally to settle. */
+  /** After a round's last ack: how long to wait at most for the presenter's tally to be exact. */
   settleMs: number;
 };
 
 export type VoteRound = {
   round: number;
+  mode: VoteMode;
   sent: number;
   acked: number;
   /** Refused acks by error code (RATE_LIMITED, POLL_CLOSED, …): should be none. */
@@ -36,12 +44,15 @@ export type VoteRound = {
   tallies: number;
   /** Each vote's emit → its ack (ms). */
   ackMs: Summary;
+  /** The round's last ack → the presenter's poll:tally equal to every student's choice (ms); null if none was within settleMs. */
+  tallyExactAfterMs: number | null;
   /** From the round's first emit until its last ack. */
   server: LoopWindow;
   client: { cpuMs: number; elu: number; windowMs: number };
 };
 
 export type VoteResult = {
+  server: ServerKind;
   students: number;
   pollId: string;
   rounds: VoteRound[];
@@ -66,7 +77,7 @@ export type VoteResult = {
     settledAfterMs: number | null;
   };
   join: JoinStats;
-  server: {
+  memory: {
     /** After the students joined, before the first vote (after a GC). */
     rssBefore: number;
     /** After the last round and the tally's settle (after a GC). */
@@ -89,6 +100,11 @@ const countsOf = (results: RoundTally[] | undefined, round = 1): number[] | null
   const r = results?.find((t) => t.round === round);
   return r && 'counts' in r ? r.counts : null;
 };
+const countChoices = (choice: Int8Array) => {
+  const counts = Array.from({ length: OPTIONS }, () => 0);
+  for (const c of choice) if (c >= 0) counts[c]! += 1;
+  return counts;
+};
 const same = (a: number[] | null, b: number[]) => a !== null && a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Adds up the rounds' windows: CPU and busy time over the summed window, the worst lag. */
@@ -106,21 +122,26 @@ function addWindows(windows: LoopWindow[]): LoopWindow {
 }
 
 /**
- * N students with their own voter cookie each vote `rounds` times in the fixture deck's poll, all
- * at once per round; then the presenter's coalesced tally must equal the final choices exactly.
+ * N students with their own voter cookie vote once per round in the fixture deck's poll (or the
+ * floor's), spread over `spreadMs` or all at once; after each round the presenter's coalesced
+ * tally must come to equal every student's choice, and at the end it and a snapshot must be exact.
  */
 export async function runVoteScenario(options: VoteOptions, sockets: Set<Client>): Promise<VoteResult> {
-  const { students, rounds, connectBatch, settleMs } = options;
-  const child = await startServerChild();
+  const { students, modes, spreadMs, connectBatch, settleMs } = options;
+  const rounds = modes.length;
+  const child = await startServerChild(options.server);
   try {
     const { server, room, presenter } = await presentedRoom(child.url, child.port, sockets);
     let tallies = 0;
     let lastTally: PollTallyBroadcast | undefined;
     let lastTallyAt = 0;
+    let tallyChangedAt = 0; // when the counts last differed from the tally before
     presenter.on('poll:tally', (tally) => {
       tallies++;
+      const now = performance.now();
+      if (!same(countsOf(tally.results), countsOf(lastTally?.results) ?? [])) tallyChangedAt = now;
       lastTally = tally;
-      lastTallyAt = performance.now();
+      lastTallyAt = now;
     });
     const moved = await request(presenter, 'slide:set', POLL_SLIDE);
     if (!moved.ok) throw new Error(`slide:set to the poll slide refused: ${moved.error.code}`);
@@ -153,6 +174,8 @@ export async function runVoteScenario(options: VoteOptions, sockets: Set<Client>
     tallies = 0;
     let lastAckAt = 0;
     for (let r = 1; r <= rounds; r++) {
+      const mode = modes[r - 1]!;
+      const spread = mode === 'spread' ? spreadMs : 0;
       const wanted = Int8Array.from(choice, (prev) => (prev < 0 ? Math.floor(Math.random() * OPTIONS) : (prev + 1 + Math.floor(Math.random() * (OPTIONS - 1))) % OPTIONS));
       const refused: Record<string, number> = {};
       let acked = 0;
@@ -163,6 +186,10 @@ export async function runVoteScenario(options: VoteOptions, sockets: Set<Client>
       const talliesBefore = tallies;
       const first = performance.now();
       for (let i = 0; i < students; i++) {
+        if (spread > 0) {
+          const wait = first + (i * spread) / students - performance.now();
+          if (wait >= 1) await sleep(wait);
+        }
         const option = wanted[i]!;
         emitAt[i] = performance.now();
         // request() emits synchronously inside its promise executor, so emitAt[i] is the emit time.
@@ -182,11 +209,18 @@ export async function runVoteScenario(options: VoteOptions, sockets: Set<Client>
       const client = { cpuMs: (cpu.user + cpu.system) / 1000, elu: performance.eventLoopUtilization(clientElu).utilization, windowMs: last - first };
       clientWindows.push(client);
       lastAckAt = last;
+      // Until the presenter's coalesced tally equals every student's choice so far.
+      const expectedNow = countChoices(choice);
+      const exactUntil = last + settleMs;
+      while (!same(countsOf(lastTally?.results), expectedNow) && performance.now() < exactUntil) await sleep(10);
+      const tallyExactAfterMs = same(countsOf(lastTally?.results), expectedNow) ? Math.max(0, tallyChangedAt - last) : null;
       const latencies = new Float64Array(students);
       for (let i = 0; i < students; i++) latencies[i] = ackAt[i]! - emitAt[i]!;
       allAcks.set(latencies, (r - 1) * students); // before summarize() sorts `latencies` in place
       results.push({
         round: r,
+        mode,
+        tallyExactAfterMs,
         sent: students,
         acked,
         refused,
@@ -201,8 +235,7 @@ export async function runVoteScenario(options: VoteOptions, sockets: Set<Client>
     }
 
     // ---- the presenter's coalesced tally must settle on exactly the final choices ----
-    const expected = Array.from({ length: OPTIONS }, () => 0);
-    for (const c of choice) if (c >= 0) expected[c]! += 1;
+    const expected = countChoices(choice);
     let settledAt: number | null = null;
     const settleUntil = lastAckAt + settleMs;
     // Done once the last tally matches and a few tally intervals (100 ms) passed with none after it.
@@ -223,6 +256,7 @@ export async function runVoteScenario(options: VoteOptions, sockets: Set<Client>
     const clientMs = clientWindows.reduce((s, w) => s + w.windowMs, 0);
 
     return {
+      server: options.server,
       students,
       pollId: poll.id,
       rounds: results,
@@ -240,7 +274,7 @@ export async function runVoteScenario(options: VoteOptions, sockets: Set<Client>
         settledAfterMs: settledAt === null ? null : settledAt - lastAckAt,
       },
       join: joinStats(joining),
-      server: {
+      memory: {
         rssBefore: settled.rss,
         rssAfter: after.rss,
         heapBefore: settled.heapUsed,

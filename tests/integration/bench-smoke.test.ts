@@ -1,0 +1,37 @@
+/**
+ * The benchmark's smoke variant: 200 students against yieldroom and against the floor (bare
+ * socket.io), through the same harness `npm run bench` uses. Correctness only, never speed:
+ * every move reaches every student exactly once, every vote is acked, the presenter's tally ends
+ * exact, and the floor answers at all (else the bench's ratios would be meaningless).
+ */
+import { describe, expect, it } from 'vitest';
+import { SERVER_KINDS } from '../bench/child';
+import { runScenario } from '../bench/scenario';
+import { runVoteScenario } from '../bench/votes';
+
+const STUDENTS = 200;
+
+describe(`bench smoke: ${STUDENTS} students`, () => {
+  for (const server of SERVER_KINDS) {
+    it(`${server}: every slide move reaches every student once`, { timeout: 60_000 }, async () => {
+      const result = await runScenario({ server, students: STUDENTS, seconds: 1, paces: [5], connectBatch: 50, drainMs: 20_000 }, new Set());
+      expect(result.memory.socketsSeen).toBe(STUDENTS + 1);
+      expect(result.paces).toHaveLength(1);
+      const [pace] = result.paces;
+      expect(pace).toMatchObject({ moves: 5, expected: STUDENTS * 5, delivered: STUDENTS * 5, duplicates: 0, unexpected: 0 });
+    });
+
+    it(`${server}: every vote is acked and the presenter's tally ends exact`, { timeout: 60_000 }, async () => {
+      const result = await runVoteScenario({ server, students: STUDENTS, modes: ['spread', 'burst'], spreadMs: 500, connectBatch: 50, settleMs: 10_000 }, new Set());
+      expect(result.rounds.map((r) => ({ mode: r.mode, acked: r.acked, refused: r.refused }))).toEqual([
+        { mode: 'spread', acked: STUDENTS, refused: {} },
+        { mode: 'burst', acked: STUDENTS, refused: {} },
+      ]);
+      expect(result.rounds.every((r) => r.tallyExactAfterMs !== null)).toBe(true);
+      expect(result.tally.expected.reduce((a, b) => a + b, 0)).toBe(STUDENTS);
+      expect(result.tally.lastTally).toEqual(result.tally.expected);
+      expect(result.tally.snapshot).toEqual(result.tally.expected);
+      expect(result.tally.ok).toBe(true);
+    });
+  }
+});
