@@ -48,10 +48,9 @@ describe('the answer key is executed', () => {
 
   it.each(predictions.flatMap((p) => cpythons.map((cpython) => [`${p.deck}: ${p.prediction.setup} → ${p.prediction.steps.join(', ')}`, cpython.version, p, cpython] as const)))(
     '%s: CPython %s agrees with the key, or differs as the build recorded',
-    async (_name, version, { deck, prediction, source }, cpython) => {
-      const key = await runner.run(prediction, source);
+    (_name, version, { deck, prediction, source }, cpython) => {
       const { answerKeys, keyVersions } = built.get(deck)!;
-      expect(key.map(comparableStep)).toEqual(answerKeys[prediction.id]!.map(comparableStep));
+      const key = answerKeys[prediction.id]!; // from Pyodide, in beforeAll's build
       const recorded = keyVersions.differences[prediction.id] ?? [];
       const ran = runStepsInCPython(cpython.path, prediction, source, 1000);
       const expected = key.map((record, step) => recorded.find((d) => d.step === step && d.versions.includes(version))?.record ?? record);
