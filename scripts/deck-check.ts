@@ -1,6 +1,7 @@
 /** `npm run deck:check`: compiles every deck and runs its Python; prints problems as file:line. */
 import { loadConfig } from '../server/config';
 import { DeckBuildError, buildDecks } from '../server/decks/build';
+import { projectorOverflow } from '../server/decks/fit';
 
 const config = loadConfig();
 try {
@@ -9,6 +10,11 @@ try {
     const slides = deck.stacks.flat();
     const timeouts = Object.values(deck.answerKeys).flat().filter((r) => r.outcome.kind === 'timeout');
     console.log(`✓ ${deck.id}: ${slides.length} slides, ${slides.filter((s) => s.poll).length} polls, ${Object.keys(deck.answerKeys).length} predictions${timeouts.length ? `, ${timeouts.length} steps timed out` : ''}`);
+    // Warnings, not failures: the slide still shows, but the room cannot read past the edge.
+    slides.forEach((slide, i) => {
+      const title = /<h[1-3][^>]*>([\s\S]*?)<\/h[1-3]>/.exec(slide.html)?.[1]?.replace(/<[^>]+>/g, '') ?? 'untitled';
+      for (const warning of projectorOverflow(slide, `decks/${deck.id}/deck.md: slide ${i + 1} "${title}"`)) console.warn(`⚠ ${warning}`);
+    });
   }
 } catch (error) {
   if (!(error instanceof DeckBuildError)) throw error;
