@@ -213,10 +213,15 @@ test('the projector is for the room: no presenter buttons, the question and the 
     await expect(presenter.getByTestId('projector-question')).toBeInViewport();
     await presenter.screenshot({ path: `${SHOTS}/projector-poll-revealed-${size.width}.png` });
   }
+  // The poll's buttons without scrolling at 1280×800 and larger; the clicker's size just screenshotted.
   for (const size of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
     await speaker.setViewportSize(size);
     await expect(speaker.getByRole('button', { name: 'Vote again' })).toBeInViewport();
-    await speaker.screenshot({ path: `${SHOTS}/speaker-poll-${size.width}.png` });
+    await speaker.screenshot({ path: `${SHOTS}/speaker-poll-${size.width}x${size.height}.png` });
+  }
+  for (const size of [{ width: 1280, height: 720 }, { width: 360, height: 640 }]) {
+    await speaker.setViewportSize(size);
+    await speaker.screenshot({ path: `${SHOTS}/speaker-poll-${size.width}x${size.height}.png` });
   }
   await pixel.screenshot({ path: `${SHOTS}/phone-poll-revealed-412.png` });
 });
