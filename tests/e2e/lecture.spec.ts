@@ -278,6 +278,8 @@ test('accessibility: no axe violations on the phone (title, code, poll, predicti
   expect(await axeViolations(presenter), 'projector, title slide').toEqual([]);
 
   await jump.selectOption({ label: await titled(/^\d+\. A tiny event loop/) });
+  // The projector has followed the jump before its own → steps on from there.
+  await expect(presenter.locator('.reveal .slides section.present:not(.stack)')).toContainText('A tiny event loop');
   await expect(slideOf(pixel).locator('.code-steps')).toBeVisible();
   await presenter.keyboard.press('ArrowRight');
   await expect(presenter.getByTestId('projector')).toHaveAttribute('data-f', '0');
