@@ -27,7 +27,7 @@ function ChoiceBars({ poll, rounds }: { poll: PollState; rounds: Extract<RoundTa
                   style={{ width: `${pct(r.counts[i] ?? 0, r.ballots)}%` }}
                 />
               </span>
-              <span className="w-24 text-right tabular-nums" data-testid={`count-r${r.round}`}>
+              <span className="poll-count w-24 text-right tabular-nums" data-testid={`count-r${r.round}`}>
                 {r.counts[i] ?? 0} · {pct(r.counts[i] ?? 0, r.ballots)}%
               </span>
             </span>

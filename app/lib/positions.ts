@@ -26,3 +26,8 @@ export function previousPosition(deck: DeckShape, pos: SlidePosition): SlidePosi
   const prev = slideOrder(deck)[orderIndex(deck, pos) - 1];
   return prev ? { ...prev, f: (deck.stacks[prev.h]?.[prev.v]?.fragments ?? 0) - 1 } : pos;
 }
+
+/** A slide's first heading as plain text, to name it in a list or an announcement. */
+export function slideTitle(html: string | undefined): string {
+  return html?.match(/<h[1-3][^>]*>([\s\S]*?)<\/h[1-3]>/)?.[1]?.replace(/<[^>]+>/g, '').trim() || 'untitled';
+}

@@ -4,7 +4,8 @@ import { io } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../server/protocol/constants';
 import type { ProtocolError } from '../../server/protocol/constants';
-import type { ClientToServerEvents, MyVote, PollState, Role, RoomSnapshot, ServerToClientEvents, SlidePosition } from '../../server/protocol/events';
+import type { Ack } from '../../server/protocol/constants';
+import type { ClientToServerEvents, MyVote, PollState, PollVote, Role, RoomSnapshot, ServerToClientEvents, SlidePosition } from '../../server/protocol/events';
 import type { MyTeam, PredictionState } from '../../server/protocol/predictions';
 
 export type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -25,6 +26,10 @@ export type RoomView = {
   socket?: RoomSocket;
 };
 
+type VoteAck = (res: Ack<MyVote>) => void;
+/** Sends a vote now, or keeps it until this phone has joined again; `queued` says which. */
+export type CastVote = (vote: PollVote, ack: VoteAck) => 'sent' | 'queued';
+
 /** A new poll or a new round starts without a ballot. */
 const sameBallotBox = (a: PollState | null, b: PollState | null) => a !== null && b !== null && a.id === b.id && a.round === b.round;
 
@@ -32,9 +37,22 @@ const sameBallotBox = (a: PollState | null, b: PollState | null) => a !== null &
  * Joins a room and keeps its state: the same path for a first join, a reconnect and a missed
  * broadcast — ask for a snapshot, then apply broadcasts whose version follows it.
  */
-export function useRoom(code: string, presenterSecret?: string | null): RoomView & { setMyVote: (vote: MyVote) => void } {
+export function useRoom(code: string, presenterSecret?: string | null): RoomView & { setMyVote: (vote: MyVote) => void; castVote: CastVote } {
   const [view, setView] = useState<RoomView>({ status: 'connecting', version: -1, audience: 0, poll: null, myVote: null, prediction: null, team: null });
   const versionRef = useRef(-1);
+  // A vote tapped while offline waits here (the latest per poll) until the phone has joined again:
+  // sent before the join, the server would refuse it. A re-cast replaces the same ballot.
+  const joined = useRef<RoomSocket | undefined>(undefined);
+  const waitingVotes = useRef(new Map<string, { vote: PollVote; ack: VoteAck }>());
+  const castVote: CastVote = (vote, ack) => {
+    const socket = joined.current;
+    if (socket?.connected) {
+      socket.emit('poll:vote', vote, ack);
+      return 'sent';
+    }
+    waitingVotes.current.set(vote.pollId, { vote, ack });
+    return 'queued';
+  };
 
   useEffect(() => {
     if (presenterSecret === null) return; // presenter page still reading its key
@@ -48,7 +66,13 @@ export function useRoom(code: string, presenterSecret?: string | null): RoomView
     const fail = (error: ProtocolError) => setView((v) => ({ ...v, status: 'failed', error }));
     const join = () =>
       socket.emit('room:join', presenterSecret ? { code, presenterSecret } : { code }, (res) => {
-        if (res.ok) return apply(res.data.snapshot, res.data.role);
+        if (res.ok) {
+          apply(res.data.snapshot, res.data.role);
+          joined.current = socket;
+          for (const { vote, ack } of waitingVotes.current.values()) socket.emit('poll:vote', vote, ack);
+          waitingVotes.current.clear();
+          return;
+        }
         // The server lost its store for a moment: try again rather than give up on the room.
         if (res.error.code === 'UNAVAILABLE') return void setTimeout(() => socket.connected && join(), 1000);
         fail(res.error);
@@ -69,7 +93,10 @@ export function useRoom(code: string, presenterSecret?: string | null): RoomView
     };
 
     socket.on('connect', join);
-    socket.on('disconnect', () => setView((v) => (v.status === 'failed' ? v : { ...v, status: 'reconnecting' })));
+    socket.on('disconnect', () => {
+      joined.current = undefined;
+      setView((v) => (v.status === 'failed' ? v : { ...v, status: 'reconnecting' }));
+    });
     socket.on('connect_error', (err) => {
       const data = (err as Error & { data?: ProtocolError }).data;
       if (data?.code) fail(data);
@@ -95,5 +122,5 @@ export function useRoom(code: string, presenterSecret?: string | null): RoomView
     };
   }, [code, presenterSecret]);
 
-  return { ...view, setMyVote: (myVote) => setView((v) => ({ ...v, myVote })) };
+  return { ...view, setMyVote: (myVote) => setView((v) => ({ ...v, myVote })), castVote };
 }

@@ -54,6 +54,12 @@ export function highlightLines(code: string, lang: string): string[] {
   return lines;
 }
 
+/** Columns of leading whitespace (a tab counts 4): a wrapped line continues under its own text. */
+export function indentOf(line: string): number {
+  const lead = /^[ \t]*/.exec(line)![0];
+  return lead.length + 3 * (lead.split('\t').length - 1);
+}
+
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -65,12 +71,14 @@ export function escapeHtml(text: string): string {
  */
 export function renderCodeBlock(code: string, lang: string, steps: LineSteps, firstFragment: number): string {
   const lines = highlightLines(code, lang);
+  const indents = code.split('\n').map(indentOf);
   const langAttr = lang ? ` language-${lang}` : '';
   const copy = (highlighted: number[], fragmentIndex?: number) => {
     const body = lines
       .map((line, i) => {
         const cls = highlighted.length === 0 ? '' : highlighted.includes(i + 1) ? ' hl' : ' dim';
-        return `<span class="line${cls}">${line || ' '}</span>`;
+        const indent = indents[i] ? ` style="--indent:${indents[i]}"` : '';
+        return `<span class="line${cls}"${indent}>${line || ' '}</span>`;
       })
       .join('');
     const frag = fragmentIndex === undefined ? '' : ` fragment" data-fragment-index="${fragmentIndex}" aria-hidden="true`;

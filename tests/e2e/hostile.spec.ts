@@ -22,7 +22,7 @@ test('markup, bidi overrides and combining-mark towers in answers show as plain,
     await expect(p.getByTestId('vote-status')).toContainText('Vote received');
   }
   await expect(speaker.getByTestId('cloud-word')).toHaveCount(3);
-  await presenter.getByRole('button', { name: 'Reveal results' }).click();
+  await speaker.getByRole('button', { name: 'Reveal results' }).click();
 
   for (const page of [presenter, speaker, phones[0]!]) {
     const words = page.getByTestId('cloud-word');

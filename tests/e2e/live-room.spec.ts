@@ -52,8 +52,8 @@ test('phones follow the presenter, catch up after a reload and come back to live
 test('a code slide steps its highlight on the phone, laid out without sideways scrolling', async ({ browser }) => {
   const { presenter, code } = await present(browser);
   const pixel = await phone(browser, 'Pixel 7', code);
-  // Right arrow: three fragments, then across (past the vertical child) to the code slide, two steps.
-  for (let i = 0; i < 7; i++) await presenter.keyboard.press('ArrowRight');
+  // Right arrow walks every step: three fragments, the vertical child, then the code slide and its two steps.
+  for (let i = 0; i < 8; i++) await presenter.keyboard.press('ArrowRight');
   await expect(slideOf(pixel)).toContainText('Code, one line at a time');
   await expect(slideOf(pixel)).toHaveAttribute('data-f', '1');
   await expect(slideOf(pixel).locator('pre.fragment.visible')).toHaveCount(2);

@@ -9,8 +9,8 @@ test('phones vote, the presenter sees the tally, a reveal reaches the phones, a 
   await speaker.goto(`/present/${code}/speaker`);
   await expect(speaker.getByTestId('speaker-audience')).toHaveText('2 joined');
 
-  // To the poll slide: three fragments, the code slide and its two steps, then the poll.
-  for (let i = 0; i < 8; i++) await presenter.keyboard.press('ArrowRight');
+  // To the poll slide, → walking every step: three fragments, the stack's second slide, the code slide and its two steps, then the poll.
+  for (let i = 0; i < 9; i++) await presenter.keyboard.press('ArrowRight');
   for (const p of [pixel, iphone]) await expect(p.getByTestId('ballot')).toContainText('What does the first next(countdown(3)) return?');
   await expect(presenter.getByTestId('projector-votes')).toHaveText('0 / 2 voted');
 
@@ -27,7 +27,8 @@ test('phones vote, the presenter sees the tally, a reveal reaches the phones, a 
   await expect(pixel.getByTestId('poll-bar')).toHaveCount(0);
   await speaker.screenshot({ path: `${SHOTS}/speaker-poll.png` });
 
-  await presenter.getByRole('button', { name: 'Reveal results' }).click();
+  // The presenter's one-key shortcuts on the projector: R reveals, A opens another round.
+  await presenter.keyboard.press('r');
   for (const p of [pixel, iphone]) {
     await expect(p.getByTestId('poll-bar')).toHaveCount(3);
     await expect(p.locator('[data-testid="poll-bar"][data-correct]')).toContainText('3');
@@ -36,7 +37,7 @@ test('phones vote, the presenter sees the tally, a reveal reaches the phones, a 
   await presenter.screenshot({ path: `${SHOTS}/projector-poll-revealed.png` });
   await iphone.screenshot({ path: `${SHOTS}/phone-poll-revealed.png` });
 
-  await presenter.getByRole('button', { name: 'Vote again' }).click();
+  await presenter.keyboard.press('a');
   await expect(iphone.getByTestId('ballot')).toContainText('Round 2');
   await iphone.getByRole('button', { name: 'A 3' }).click();
   await expect(iphone.getByTestId('vote-status')).toContainText('Vote received: A: 3');

@@ -8,10 +8,10 @@ import { SHOTS as ALL_SHOTS, phone as openPhone, present, slideOf } from './help
 
 const SHOTS = `${ALL_SHOTS}/talk`;
 
-/** Presses `key` until the projector reports `attr` = `value`; fails if it never does. */
+/** Presses `key` until the projector reports `attr` = `value`; fails if it never does. → walks every slide and fragment of a stack. */
 async function pressUntil(presenter: Page, key: string, attr: 'data-h' | 'data-v' | 'data-f', value: string) {
   const projector = presenter.getByTestId('projector');
-  for (let i = 0; i < 12 && (await projector.getAttribute(attr)) !== value; i++) {
+  for (let i = 0; i < 60 && (await projector.getAttribute(attr)) !== value; i++) {
     const before = await projector.getAttribute('data-version');
     await presenter.keyboard.press(key);
     await expect(projector).not.toHaveAttribute('data-version', before ?? '');
@@ -48,7 +48,7 @@ test('the talk: the first slide of every section, and the fight club, on a proje
     if (await presenter.getByTestId('projector').getAttribute('data-v') !== '0') await pressUntil(presenter, 'ArrowUp', 'data-v', '0');
     if (title === 'The GIL') {
       // Down the GIL section to the fight club, both rules revealed.
-      for (let i = 0; i < 6 && !(await presenter.locator('section.fight-club.present').count()); i++) {
+      for (let i = 0; i < 30 && !(await presenter.locator('section.fight-club.present').count()); i++) {
         const before = await presenter.getByTestId('projector').getAttribute('data-version');
         await presenter.keyboard.press('ArrowDown');
         await expect(presenter.getByTestId('projector')).not.toHaveAttribute('data-version', before ?? '');

@@ -61,18 +61,26 @@ export function PollPanel({ poll, audience, socket }: { poll: PollState; audienc
   );
 }
 
-/** On the projector, before the reveal, only how many have voted: live bars would sway the room. */
-export function ProjectorPoll({ poll, audience, socket }: { poll: PollState; audience: number; socket?: RoomSocket }) {
+/**
+ * On the projector, for the room: the question, how many have voted and, only after the reveal,
+ * the results (live bars would sway the room). The presenter's buttons stay in the speaker view.
+ */
+export function ProjectorPoll({ poll, audience }: { poll: PollState; audience: number }) {
+  const status = poll.revealed ? 'Results' : poll.status === 'open' ? 'Vote on your phone' : 'Voting closed';
   return (
-    <aside data-testid="projector-poll" className="projector-poll flex flex-col gap-4 rounded-2xl bg-slate-900/90 p-6 text-2xl text-slate-100 shadow-2xl">
-      <p className="flex items-baseline justify-between gap-4">
-        <span className="font-semibold">{poll.revealed ? 'Results' : poll.status === 'open' ? 'Vote on your phone' : 'Voting closed'}</span>
-        <span data-testid="projector-votes" className="tabular-nums text-slate-300">
-          {votes(poll)} / {audience} voted{poll.round > 1 ? ` · round ${poll.round}` : ''}
-        </span>
-      </p>
-      {poll.revealed ? <PollChart poll={poll} /> : <progress className="h-3 w-full accent-amber-400" max={Math.max(audience, 1)} value={votes(poll)} />}
-      <PollControls poll={poll} socket={socket} big />
+    <aside data-testid="projector-poll" aria-label="Poll" className={`projector-band projector-poll ${poll.revealed ? 'revealed' : ''}`}>
+      <div className="projector-band-head">
+        <p className="projector-question" data-testid="projector-question">
+          {poll.question}
+        </p>
+        <p className="projector-band-status">
+          <span className="font-semibold">{status}</span>
+          <span data-testid="projector-votes" className="tabular-nums">
+            {votes(poll)} / {audience} voted{poll.round > 1 ? ` · round ${poll.round}` : ''}
+          </span>
+        </p>
+      </div>
+      {poll.revealed ? <PollChart poll={poll} /> : <progress aria-label="Votes so far" className="h-3 w-full accent-amber-400" max={Math.max(audience, 1)} value={votes(poll)} />}
     </aside>
   );
 }
@@ -88,6 +96,8 @@ export function AdHocPollForm({ socket }: { socket?: RoomSocket }) {
     const adHoc: AdHocPoll = kind === 'single' || kind === 'multiple' ? { kind, question, options: lines } : { kind, question };
     socket?.emit('poll:open', { adHoc }, (res) => {
       if (res.ok) {
+        // Hand the keys back to the deck: R, C and A act on the poll just opened.
+        if (document.activeElement instanceof HTMLElement) document.activeElement.blur();
         setQuestion('');
         setOptions('');
         setError(undefined);

@@ -7,7 +7,9 @@ import type { Deck } from '../../../server/decks/types';
 import type { PollState, SlidePosition } from '../../../server/protocol/events';
 import type { RoomSocket } from '../../lib/use-room';
 import { PresenterGate } from './presenter-gate';
-import { JoinOverlay } from './join-overlay';
+import { JoinOverlay, JoinStrip, TitleJoin } from './join-overlay';
+import { PRESENTER_KEYS, THEME_KEY, isControl, projectorChannel, readTheme, runPresenterKey } from '../../lib/presenter-keys';
+import type { ProjectorCommand, Theme } from '../../lib/presenter-keys';
 import { ProjectorPoll } from './poll-panel';
 import { ProjectorReveal, usePredictionBoard } from './projector-reveal';
 import { useRevealedBlanks } from '../../lib/revealed-blanks';
@@ -51,14 +53,49 @@ function Projector({ code, deck, live, version, audience, poll, prediction, sock
   const socketRef = useRef(socket);
   socketRef.current = socket;
 
+  const [theme, setTheme] = useState<Theme>('dark');
+  const [keyError, setKeyError] = useState<string | undefined>();
+  const liveRef = useRef({ poll, prediction, socket });
+  liveRef.current = { poll, prediction, socket };
+
+  useEffect(() => setTheme(readTheme()), []);
+  useEffect(() => {
+    if (!keyError) return;
+    const shown = setTimeout(() => setKeyError(undefined), 4000);
+    return () => clearTimeout(shown);
+  }, [keyError]);
+  const toggleTheme = () =>
+    setTheme((t) => {
+      const next = t === 'dark' ? 'light' : 'dark';
+      localStorage.setItem(THEME_KEY, next);
+      return next;
+    });
+
   useEffect(() => {
     let instance: RevealApi | undefined;
     let cancelled = false;
+    const channel = projectorChannel(code);
     void (async () => {
       // reveal.js touches `navigator` when imported, so it loads in the browser only.
       const { default: Reveal } = await import('reveal.js');
       if (cancelled || !rootRef.current) return;
-      instance = new Reveal(rootRef.current, { hash: false, history: false, controls: true, progress: true, center: true, width: 1280, height: 720, margin: 0.06, transition: 'slide' });
+      const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+      instance = new Reveal(rootRef.current, {
+        hash: false,
+        history: false,
+        // Arrows are for the presenter, not the room: keys, the speaker view and a clicker drive.
+        controls: false,
+        progress: true,
+        center: true,
+        width: 1280,
+        height: 720,
+        margin: 0.04,
+        // → and Space walk every slide of a vertical stack too, as a lecturer expects.
+        navigationMode: 'linear',
+        transition: still ? 'none' : 'slide',
+        backgroundTransition: still ? 'none' : 'fade',
+        keyboardCondition: (e: KeyboardEvent) => !isControl(e.target),
+      });
       await instance.initialize();
       const send = () => {
         const moved = instance;
@@ -72,12 +109,22 @@ function Projector({ code, deck, live, version, audience, poll, prediction, sock
         });
       };
       for (const event of ['slidechanged', 'fragmentshown', 'fragmenthidden']) instance.on(event, send);
-      instance.addKeyBinding({ keyCode: 81, key: 'Q', description: 'Show the join code and QR' }, () => setShowJoin((s) => !s));
+      const describe = (key: string) => PRESENTER_KEYS.find((k) => k.key === key)!.does;
+      const bind = (key: string, run: () => void) => instance!.addKeyBinding({ keyCode: key.charCodeAt(0), key, description: describe(key) }, run);
+      for (const key of ['C', 'R', 'A']) bind(key, () => runPresenterKey(key, liveRef.current, setKeyError));
+      bind('Q', () => setShowJoin((s) => !s));
+      bind('T', toggleTheme);
       instance.addKeyBinding({ keyCode: 83, key: 'S', description: 'Open the speaker view' }, () => window.open(`/present/${code}/speaker`, `speaker-${code}`));
+      channel.onmessage = ({ data }: MessageEvent<ProjectorCommand>) => {
+        if (data === 'join') setShowJoin((s) => !s);
+        if (data === 'black') instance?.togglePause();
+        if (data === 'theme') toggleTheme();
+      };
       if (!cancelled) setReveal(instance);
     })();
     return () => {
       cancelled = true;
+      channel.close();
       instance?.destroy();
     };
   }, [code]);
@@ -97,36 +144,43 @@ function Projector({ code, deck, live, version, audience, poll, prediction, sock
   const board = usePredictionBoard(socket, predictionDef?.id);
   useRevealedBlanks(rootRef, prediction, reveal);
 
-  // A side panel takes the right of the screen; reveal.js re-fits the slide into what is left.
-  const panelShown = poll !== null || predictionDef !== undefined;
-  useEffect(() => reveal?.layout(), [reveal, panelShown]);
+  // A poll or a prediction takes a band under the slide (a revealed step: a column beside it);
+  // reveal.js re-fits the slide into what is left, so code keeps most of its size.
+  const onTitle = live.h === 0 && live.v === 0 && !poll && !predictionDef;
+  const layout = poll ? 'with-band' : predictionDef && prediction ? (prediction.revealed.length > 0 ? 'with-side' : 'with-band') : onTitle ? 'on-title' : '';
+  useEffect(() => reveal?.layout(), [reveal, layout, showJoin]);
 
   return (
-    <div className={`projector ${panelShown ? 'with-poll' : ''}`}>
-      <div className="reveal" ref={rootRef} data-testid="projector" data-h={live.h} data-v={live.v} data-f={live.f} data-version={version}>
-        <div className="slides">
-          {deck.stacks.map((stack, h) =>
-            stack.length === 1 ? (
-              <section key={h} className={`slide-body ${stack[0]!.className ?? ''}`} data-state={stack[0]!.className} dangerouslySetInnerHTML={{ __html: stack[0]!.html }} />
-            ) : (
-              <section key={h}>
-                {stack.map((slide, v) => (
-                  <section key={v} className={`slide-body ${slide.className ?? ''}`} data-state={slide.className} dangerouslySetInnerHTML={{ __html: slide.html }} />
-                ))}
-              </section>
-            ),
-          )}
+    <main className={`projector ${layout} ${theme === 'light' ? 'projector-light' : ''}`}>
+      <h1 className="sr-only">Room {code}: projected deck</h1>
+      <div className="projector-stage">
+        <div className="reveal" ref={rootRef} data-testid="projector" data-h={live.h} data-v={live.v} data-f={live.f} data-version={version}>
+          <div className="slides">
+            {deck.stacks.map((stack, h) =>
+              stack.length === 1 ? (
+                <section key={h} className={`slide-body ${stack[0]!.className ?? ''}`} data-state={stack[0]!.className} dangerouslySetInnerHTML={{ __html: stack[0]!.html }} />
+              ) : (
+                <section key={h}>
+                  {stack.map((slide, v) => (
+                    <section key={v} className={`slide-body ${slide.className ?? ''}`} data-state={slide.className} dangerouslySetInnerHTML={{ __html: slide.html }} />
+                  ))}
+                </section>
+              ),
+            )}
+          </div>
         </div>
+        {onTitle && <TitleJoin code={code} />}
+        {!poll && predictionDef && prediction && prediction.revealed.length > 0 && <ProjectorReveal prediction={predictionDef} state={prediction} board={board} />}
       </div>
-      <button onClick={() => setShowJoin(true)} className="join-badge" data-testid="join-badge" title="Show the join QR code (Q)">
-        <span className="font-mono text-lg tracking-widest">{code}</span>
-        <span className="text-sm opacity-80" data-testid="audience">
-          {audience} joined
-        </span>
-      </button>
-      {poll && <ProjectorPoll poll={poll} audience={audience} socket={socket} />}
-      {!poll && predictionDef && prediction && <ProjectorReveal prediction={predictionDef} state={prediction} board={board} />}
+      {poll && <ProjectorPoll poll={poll} audience={audience} />}
+      {!poll && predictionDef && prediction && prediction.revealed.length === 0 && <ProjectorReveal prediction={predictionDef} state={prediction} board={board} />}
+      <JoinStrip code={code} audience={audience} />
+      {keyError && (
+        <p role="alert" className="projector-key-error">
+          {keyError}
+        </p>
+      )}
       {showJoin && <JoinOverlay code={code} audience={audience} onClose={() => setShowJoin(false)} />}
-    </div>
+    </main>
   );
 }

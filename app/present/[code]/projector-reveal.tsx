@@ -29,9 +29,9 @@ export function ProjectorReveal({ prediction, state, board }: { prediction: Deck
   if (!record) {
     const teams = board?.teams ?? [];
     return (
-      <aside data-testid="projector-reveal" className="projector-poll flex flex-col gap-3 rounded-2xl bg-slate-900/90 p-6 text-2xl text-slate-100 shadow-2xl">
-        <p className="font-semibold">{state.status === 'open' ? 'Predict with your team on your phone' : 'Predictions locked'}</p>
-        <p className="text-slate-300">
+      <aside data-testid="projector-reveal" aria-label="Team predictions" className="projector-band">
+        <p className="projector-question">{state.status === 'open' ? 'Predict with your team on your phone' : 'Predictions locked'}</p>
+        <p className="projector-band-status">
           {teams.length} team{teams.length === 1 ? '' : 's'} · {teams.filter((t) => t.editing).length} editing now
         </p>
       </aside>
@@ -44,7 +44,7 @@ export function ProjectorReveal({ prediction, state, board }: { prediction: Deck
   const from = line ? Math.max(0, line - 4) : 0;
   const lines = prediction.code.slice(from, from + 8);
   return (
-    <aside data-testid="projector-reveal" className="projector-poll flex flex-col gap-4 rounded-2xl bg-slate-900/90 p-6 text-2xl text-slate-100 shadow-2xl">
+    <aside data-testid="projector-reveal" aria-label="Revealed step" className="projector-side flex flex-col gap-4 text-2xl">
       <p className="flex flex-wrap items-baseline gap-x-3">
         <span className="text-slate-400">Step {step + 1}</span>
         <code className="font-mono">{record.call}</code>

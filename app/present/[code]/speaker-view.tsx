@@ -4,9 +4,12 @@ import type { Deck, Slide } from '../../../server/decks/types';
 import type { PairResult, PollState, SlidePosition } from '../../../server/protocol/events';
 import type { PredictionState } from '../../../server/protocol/predictions';
 import { useFragmentVisibility } from '../../lib/fragments';
-import { nextPosition, orderIndex, previousPosition, slideOrder } from '../../lib/positions';
+import { nextPosition, orderIndex, previousPosition, slideOrder, slideTitle } from '../../lib/positions';
 import type { ConnectionStatus, RoomSocket } from '../../lib/use-room';
 import { AnswerKey, PollAnswer } from './answer-key';
+import { formatDuration, useLectureTimer } from '../../lib/lecture-timer';
+import { PRESENTER_KEYS, isControl, projectorChannel, runPresenterKey } from '../../lib/presenter-keys';
+import type { ProjectorCommand } from '../../lib/presenter-keys';
 import { AdHocPollForm, PollPanel } from './poll-panel';
 import { PairingDialog } from './pairing-dialog';
 import { PresenterGate } from './presenter-gate';
@@ -43,12 +46,33 @@ function SlidePreview({ slide, fragment, label }: { slide?: Slide; fragment: num
   );
 }
 
-function elapsed(since: number, now: number) {
-  const s = Math.max(0, Math.floor((now - since) / 1000));
-  const hh = Math.floor(s / 3600);
-  const mm = String(Math.floor((s % 3600) / 60)).padStart(2, '0');
-  const ss = String(s % 60).padStart(2, '0');
-  return hh > 0 ? `${hh}:${mm}:${ss}` : `${mm}:${ss}`;
+const NAVIGATION_KEYS = [
+  { key: '→ · Space · PageDown', does: 'Next step: every fragment and every slide of a stack, in order' },
+  { key: '← · PageUp', does: 'Step back' },
+  { key: 'O · Esc (on the projector)', does: 'Overview of all slides' },
+  { key: 'P', does: 'Pause or run the timer' },
+  { key: '?', does: 'Show or hide this help' },
+] as const;
+
+function KeyHelp({ onClose }: { onClose: () => void }) {
+  return (
+    <div role="dialog" aria-modal="true" aria-labelledby="key-help-title" data-testid="key-help" className="fixed inset-0 z-50 flex items-center justify-center bg-slate-950/80 p-4" onClick={onClose}>
+      <div className="max-w-2xl rounded-xl bg-slate-800 p-6 text-lg">
+        <h2 id="key-help-title" className="mb-3 text-2xl font-semibold">
+          Keys
+        </h2>
+        <dl className="grid grid-cols-[auto_1fr] gap-x-6 gap-y-2">
+          {[...NAVIGATION_KEYS, ...PRESENTER_KEYS].map((k) => (
+            <div key={k.key} className="contents">
+              <dt className="font-mono font-bold text-amber-300">{k.key}</dt>
+              <dd>{k.does}</dd>
+            </div>
+          ))}
+        </dl>
+        <p className="mt-4 text-slate-300">Keys do nothing while you type in a field or a button has focus. Press ? or click to close.</p>
+      </div>
+    </div>
+  );
 }
 
 /** Notes, the next slide, a timer and the audience; its buttons also make a phone a clicker. */
@@ -65,13 +89,20 @@ type PanelProps = {
 };
 
 function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, startedAt, socket }: PanelProps) {
-  const [now, setNow] = useState(() => Date.now());
   const [pairing, setPairing] = useState<PairResult | undefined>();
   const hidePairing = useCallback(() => setPairing(undefined), []);
+  const [help, setHelp] = useState(false);
+  const [keyError, setKeyError] = useState<string | undefined>();
+  const timer = useLectureTimer(code, startedAt);
+  // When the live slide (not a fragment) last changed: time spent on this slide.
+  const [slideSince, setSlideSince] = useState(() => Date.now());
+  useEffect(() => setSlideSince(Date.now()), [live.h, live.v]);
+  const channel = useRef<BroadcastChannel | undefined>(undefined);
   useEffect(() => {
-    const timer = setInterval(() => setNow(Date.now()), 1000);
-    return () => clearInterval(timer);
-  }, []);
+    channel.current = projectorChannel(code);
+    return () => channel.current?.close();
+  }, [code]);
+  const tellProjector = (command: ProjectorCommand) => channel.current?.postMessage(command);
 
   const order = slideOrder(deck);
   const index = orderIndex(deck, live);
@@ -80,21 +111,32 @@ function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, st
   // Quick presses step on from the last position asked for, not from the one the server has
   // confirmed so far: four presses are four steps, however long each round trip takes.
   const ahead = useRef<{ to: SlidePosition; unacked: number } | null>(null);
-  const step = (direction: 1 | -1) => {
-    const from = ahead.current?.to ?? live;
-    const to = direction === 1 ? nextPosition(deck, from) : previousPosition(deck, from);
+  const go = (to: SlidePosition) => {
     ahead.current = { to, unacked: (ahead.current?.unacked ?? 0) + 1 };
     socket?.emit('slide:set', to, () => {
       if (ahead.current && --ahead.current.unacked === 0) ahead.current = null;
     });
   };
+  const step = (direction: 1 | -1) => {
+    const from = ahead.current?.to ?? live;
+    go(direction === 1 ? nextPosition(deck, from) : previousPosition(deck, from));
+  };
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      // Typing a quick poll or a what-if must not move the class.
-      if (e.target instanceof HTMLElement && e.target.closest('input, textarea, select, button')) return;
-      if (e.key === 'ArrowRight' || e.key === 'PageDown' || e.key === ' ') step(1);
-      if (e.key === 'ArrowLeft' || e.key === 'PageUp') step(-1);
+      // Typing a quick poll or a what-if, or pressing a focused button, must not move the class.
+      if (isControl(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === '?') return setHelp((h) => !h);
+      const key = e.key.length === 1 ? e.key.toUpperCase() : e.key;
+      if (key === 'ArrowRight' || key === 'PageDown' || key === ' ') step(1);
+      else if (key === 'ArrowLeft' || key === 'PageUp') step(-1);
+      else if (key === 'P') timer.toggle();
+      else if (key === 'Q') tellProjector('join');
+      else if (key === 'B') tellProjector('black');
+      else if (key === 'T') tellProjector('theme');
+      else if (key === 'Escape') setHelp(false);
+      else if (!runPresenterKey(key, { poll, prediction, socket }, setKeyError)) return;
+      e.preventDefault();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -102,15 +144,51 @@ function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, st
 
   return (
     <main className="flex min-h-dvh flex-col gap-4 p-4 lg:h-dvh">
+      <h1 className="sr-only">Speaker view, room {code}</h1>
       <header className="flex flex-wrap items-center gap-x-6 gap-y-2 text-lg">
         <span className="font-mono text-2xl font-bold tracking-widest">{code}</span>
         <span data-testid="speaker-connection" data-status={status} title={status} className={`inline-block h-3 w-3 rounded-full ${status === 'live' ? 'bg-emerald-400' : 'animate-pulse bg-red-500'}`} />
-        <span data-testid="timer" className="font-mono text-2xl tabular-nums">{elapsed(startedAt, now)}</span>
-        <span data-testid="speaker-audience">{audience} joined</span>
-        <span className="text-slate-400">
-          slide {index + 1} / {order.length}
-          {current && current.fragments > 0 ? ` · step ${live.f + 1}/${current.fragments}` : ''}
+        <span className="flex items-center gap-2">
+          <span data-testid="timer" data-paused={timer.paused || undefined} className={`font-mono text-2xl tabular-nums ${timer.paused ? 'text-amber-300' : ''}`} aria-label="Time elapsed">
+            {formatDuration(timer.elapsed)}
+          </span>
+          <button onClick={timer.toggle} className="rounded-md bg-slate-700 px-2 py-1 text-base">
+            {timer.paused ? 'Run timer' : 'Pause timer'}
+          </button>
+          <button onClick={timer.reset} className="rounded-md bg-slate-700 px-2 py-1 text-base">
+            Reset timer
+          </button>
+          <span className="text-base text-slate-300" data-testid="slide-time">
+            this slide {formatDuration(timer.now - slideSince)}
+          </span>
         </span>
+        <span data-testid="speaker-audience">{audience} joined</span>
+        <label className="flex items-center gap-2 text-slate-300">
+          <span className="sr-only">Jump to slide</span>
+          <select
+            data-testid="jump-to-slide"
+            value={index}
+            onChange={(e) => {
+              const to = order[Number(e.target.value)];
+              if (to) go({ ...to, f: -1 });
+              e.target.blur();
+            }}
+            className="max-w-64 rounded-md bg-slate-700 px-2 py-1 text-base"
+          >
+            {order.map((pos, i) => (
+              <option key={i} value={i}>
+                {i + 1}. {slideTitle(deck.stacks[pos.h]?.[pos.v]?.html)}
+              </option>
+            ))}
+          </select>
+          <span>
+            / {order.length}
+            {current && current.fragments > 0 ? ` · step ${live.f + 1}/${current.fragments}` : ''}
+          </span>
+        </label>
+        <button onClick={() => setHelp(true)} className="rounded-md bg-slate-700 px-3 py-1.5 text-base" aria-label="Keys (?)">
+          ?
+        </button>
         <a href={`/present/${code}/results`} target="_blank" className="ml-auto rounded-md bg-slate-700 px-3 py-1.5 text-base">
           Results & export
         </a>
@@ -141,18 +219,26 @@ function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, st
             />
           )}
           {current?.poll && <PollAnswer poll={current.poll} />}
-          {poll && <PollPanel poll={poll} audience={audience} socket={socket} />}
           <AdHocPollForm socket={socket} />
         </div>
-        <SlidePreview slide={after ? deck.stacks[after.h]?.[after.v] : undefined} fragment={-1} label="Next slide" />
+        <div className="flex min-h-0 flex-col gap-4 overflow-y-auto [&>*]:shrink-0">
+          {poll && <PollPanel poll={poll} audience={audience} socket={socket} />}
+          <SlidePreview slide={after ? deck.stacks[after.h]?.[after.v] : undefined} fragment={-1} label="Next slide" />
+        </div>
       </div>
+      {keyError && (
+        <p role="alert" className="rounded-md bg-red-900 px-3 py-2 text-white">
+          {keyError}
+        </p>
+      )}
+      {help && <KeyHelp onClose={() => setHelp(false)} />}
 
       <nav className="sticky bottom-0 grid grid-cols-2 gap-3">
         <button aria-label="Back" onClick={() => step(-1)} className="h-16 rounded-xl bg-slate-700 text-2xl font-semibold">
           ‹ Back
         </button>
         <button aria-label="Forward" onClick={() => step(1)} className="h-16 rounded-xl bg-amber-400 text-2xl font-semibold text-slate-900">
-          Next ›
+          Forward ›
         </button>
       </nav>
     </main>

@@ -1,9 +1,9 @@
 'use client';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ERROR_MESSAGES, POLL_LIMITS, TEAM_LIMITS } from '../../../server/protocol/constants';
 import type { Choice, MyVote, PollState } from '../../../server/protocol/events';
 import { LETTERS, PollChart } from '../../lib/poll-chart';
-import type { RoomSocket } from '../../lib/use-room';
+import type { CastVote, RoomSocket } from '../../lib/use-room';
 
 function describeChoice(poll: PollState, choice: Choice): string {
   if ('option' in choice) return `${LETTERS[choice.option]}: ${poll.options[choice.option]}`;
@@ -20,27 +20,66 @@ function verdict(poll: PollState, choice: Choice): string {
   return right ? ' · right!' : ' · not this time';
 }
 
+/**
+ * Scrolls the page so `el` sits between the sticky header and the sticky nav: its bottom just
+ * above the nav, or, when it is taller than that room, its top just under the header.
+ */
+function bringIntoView(el: HTMLElement) {
+  const header = document.querySelector<HTMLElement>('[data-phone-header]')?.offsetHeight ?? 0;
+  const nav = document.querySelector<HTMLElement>('[data-phone-nav]')?.offsetHeight ?? 0;
+  const box = el.getBoundingClientRect();
+  let dy = box.bottom - (window.innerHeight - nav - 8);
+  if (box.top - dy < header + 8) dy = box.top - header - 8;
+  const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  window.scrollBy({ top: dy, behavior: still ? 'instant' : 'smooth' });
+}
+
 /** The phone's ballot: one tap for a choice; what the server holds is what it shows. */
-export function Ballot({ poll, myVote, socket, onVoted }: { poll: PollState; myVote: MyVote | null; socket?: RoomSocket; onVoted: (vote: MyVote) => void }) {
+export function Ballot({
+  poll,
+  myVote,
+  castVote,
+  onVoted,
+  socket,
+}: {
+  poll: PollState;
+  myVote: MyVote | null;
+  castVote: CastVote;
+  onVoted: (vote: MyVote) => void;
+  socket?: RoomSocket;
+}) {
   const [picked, setPicked] = useState<number[]>([]);
   const [draft, setDraft] = useState('');
   const [sending, setSending] = useState(false);
+  const [queued, setQueued] = useState<Choice | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const ref = useRef<HTMLElement>(null);
   // A poll that counts refuses a ballot until the student has given a name; then the same choice is sent again.
   const [nameFor, setNameFor] = useState<Choice | undefined>();
   const [name, setName] = useState('');
   const open = poll.status === 'open';
 
+  // A poll that opens, a new round and a reveal come into view wherever the student had scrolled.
+  useEffect(() => {
+    if (ref.current) bringIntoView(ref.current);
+  }, [poll.id, poll.round, poll.revealed]);
+  useEffect(() => {
+    if (open) navigator.vibrate?.(150);
+  }, [poll.id, poll.round, open]);
+
   const send = (choice: Choice) => {
-    if (!socket || !open) return;
-    setSending(true);
+    if (!open) return;
     setError(undefined);
-    socket.emit('poll:vote', { pollId: poll.id, round: poll.round, choice }, (res) => {
+    const ack = (res: Parameters<Parameters<CastVote>[1]>[0]) => {
       setSending(false);
+      setQueued(undefined);
       if (res.ok) return onVoted(res.data);
       if (res.error.code === 'NAME_REQUIRED') setNameFor(choice);
       setError(res.error.message || ERROR_MESSAGES[res.error.code]);
-    });
+    };
+    const how = castVote({ pollId: poll.id, round: poll.round, choice }, ack);
+    setSending(how === 'sent');
+    setQueued(how === 'queued' ? choice : undefined);
   };
   const sendWithName = () =>
     socket?.emit('team:rename', { name: name.trim() }, (res) => {
@@ -53,7 +92,7 @@ export function Ballot({ poll, myVote, socket, onVoted }: { poll: PollState; myV
   const holds = (i: number) => held !== undefined && (('option' in held && held.option === i) || ('options' in held && held.options.includes(i)));
 
   return (
-    <section aria-label="Poll" data-testid="ballot" className="ballot mx-4 mb-4 flex flex-col gap-3 rounded-2xl bg-slate-800 p-4">
+    <section ref={ref} aria-label="Poll" data-testid="ballot" className="ballot mx-4 mb-4 flex flex-col gap-3 rounded-2xl bg-slate-800 p-4">
       <header className="flex items-baseline justify-between gap-2">
         <h2 className="text-lg font-semibold">{poll.question}</h2>
         {poll.round > 1 && <span className="rounded bg-amber-400 px-2 py-0.5 text-sm font-semibold text-slate-900">Round {poll.round}</span>}
@@ -136,6 +175,10 @@ export function Ballot({ poll, myVote, socket, onVoted }: { poll: PollState; myV
       <p role="status" data-testid="vote-status" className="text-base">
         {error ? (
           <span className="text-red-300">{error}</span>
+        ) : queued ? (
+          <span className="text-amber-200" data-testid="vote-queued">
+            Offline: your vote ({describeChoice(poll, queued)}) is kept on this phone and sent when you are back online.
+          </span>
         ) : myVote ? (
           <span className="text-emerald-300">
             ✓ Vote received: {describeChoice(poll, myVote.choice)}

@@ -1,6 +1,8 @@
 'use client';
 import dynamic from 'next/dynamic';
 import { useEffect, useState } from 'react';
+import type { PollState, SlidePosition } from '../../../server/protocol/events';
+import { orderIndex, slideOrder, slideTitle } from '../../lib/positions';
 import type { PublicDeck } from '../../../server/decks/types';
 import { getJson } from '../../lib/get-json';
 import type { Loaded } from '../../lib/get-json';
@@ -29,6 +31,29 @@ function TablePicker({ tables, socket }: { tables: number; socket?: RoomSocket }
   );
 }
 
+/** Tells a screen reader what changed: a new slide, a poll opening, a reveal. */
+function Announcer({ deck, slide, poll }: { deck: PublicDeck; slide: SlidePosition; poll: PollState | null }) {
+  const [text, setText] = useState('');
+  useEffect(() => {
+    setText(`Slide ${orderIndex(deck, slide) + 1} of ${slideOrder(deck).length}: ${slideTitle(deck.stacks[slide.h]?.[slide.v]?.html)}`);
+  }, [deck, slide.h, slide.v]);
+  // Keyed on what changed, so a tally or a vote does not repeat the announcement.
+  const question = poll?.question;
+  const opened = poll?.status === 'open' ? `${poll.id}/${poll.round}` : undefined;
+  const revealed = poll?.revealed ? poll.id : undefined;
+  useEffect(() => {
+    if (opened) setText(`Poll open: ${question}`);
+  }, [opened, question]);
+  useEffect(() => {
+    if (revealed) setText(`Results revealed: ${question}`);
+  }, [revealed, question]);
+  return (
+    <p aria-live="polite" data-testid="announcer" className="sr-only">
+      {text}
+    </p>
+  );
+}
+
 export function StudentRoom({ code }: { code: string }) {
   const [deck, setDeck] = useState<Loaded<PublicDeck> | undefined>();
   const room = useRoom(code);
@@ -45,7 +70,8 @@ export function StudentRoom({ code }: { code: string }) {
   const prediction = room.prediction && deck.data.stacks.flat().find((s) => s.prediction?.id === room.prediction!.id)?.prediction;
   return (
     <PhoneDeck code={code} deck={deck.data} live={room.slide} status={room.status} prediction={room.prediction}>
-      {room.poll && <Ballot poll={room.poll} myVote={room.myVote} socket={room.socket} onVoted={room.setMyVote} />}
+      <Announcer deck={deck.data} slide={room.slide} poll={room.poll} />
+      {room.poll && <Ballot poll={room.poll} myVote={room.myVote} castVote={room.castVote} onVoted={room.setMyVote} socket={room.socket} />}
       {prediction && room.team?.team && <TeamSheet socket={room.socket} online={room.status === 'live'} prediction={prediction} state={room.prediction!} team={room.team} />}
       {prediction && room.team && !room.team.team && room.team.mode === 'tables' && <TablePicker tables={room.team.tables} socket={room.socket} />}
     </PhoneDeck>

@@ -35,7 +35,10 @@ export function ResultsView({ code }: { code: string }) {
             <h1 className="text-3xl font-bold">Results · room {code}</h1>
             <p className="text-slate-500">{plural(report.data.polls.length, 'poll')} · {plural(report.data.predictions.length, 'team prediction')} · exported {new Date(report.data.exportedAt).toLocaleString()}</p>
           </div>
-          <div className="flex gap-2">
+          <div className="flex flex-wrap gap-2">
+            <a href={`/r/${code}/print`} target="_blank" className="rounded bg-slate-200 px-4 py-2 font-semibold">
+              Slides as PDF (for students)
+            </a>
             <button className="rounded bg-slate-900 px-4 py-2 font-semibold text-white" onClick={() => download(code, secret, 'csv')}>
               Download CSV
             </button>
