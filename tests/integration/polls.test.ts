@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/app';
 import type { PollState, PollTallyBroadcast, RoundTally } from '../../server/protocol';
 import type { Client } from '../support/server';
+import { overhear } from '../support/broadcasts';
 import { compileDeck } from '../../server/decks/compile';
 import { readDeckSources } from '../../server/decks/load';
 import { FIXTURE_DECKS, connectClient, createRoom, join, nextEvent, request, startServer, student, tempDataDir } from '../support/server';
@@ -188,12 +189,13 @@ describe('bad poll input gets a named error and counts nothing', () => {
   ])('%s', async (_what, payload, code) => {
     const room = await pollRoom();
     const { socket } = track(await student(server, room.code));
-    const heard: unknown[] = [];
-    socket.on('poll:state', (m) => heard.push(m));
+    const other = track(await student(server, room.code)).socket;
+    const heard = overhear([socket, other, room.presenter]);
     expect(await request(socket, 'poll:vote', payload(room.poll.id))).toMatchObject({ ok: false, error: { code } });
     const snap = await request<{ poll: PollState }>(room.presenter, 'room:snapshot', {});
     expect(snap.ok && counts(snap.data.poll.results)).toEqual([0, 0, 0]);
-    expect(heard).toEqual([]);
+    await heard.expectOnlyMarker(room.presenter);
+    expect(room.tallies.every((t) => t.results.every((r) => r.ballots === 0))).toBe(true);
   });
 
   it('refuses a vote before joining, and every presenter action from a student', async () => {
@@ -202,8 +204,8 @@ describe('bad poll input gets a named error and counts nothing', () => {
     sockets.push(stranger);
     expect(await vote(stranger, room.poll.id, 0)).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
     const { socket } = track(await student(server, room.code));
-    const heard: unknown[] = [];
-    socket.on('poll:state', (m) => heard.push(m));
+    const other = track(await student(server, room.code)).socket;
+    const heard = overhear([socket, other, room.presenter]);
     for (const event of ['poll:close', 'poll:reveal', 'poll:revote', 'poll:reset']) {
       expect(await request(socket, event, { pollId: room.poll.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     }
@@ -213,7 +215,7 @@ describe('bad poll input gets a named error and counts nothing', () => {
     expect(await request(room.presenter, 'poll:open', { adHoc: { kind: 'single', question: 'Q', options: ['a', 'b'], correct: [5] } })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
     const snap = await request<{ poll: PollState }>(room.presenter, 'room:snapshot', {});
     expect(snap.ok && snap.data.poll).toMatchObject({ id: room.poll.id, status: 'open', round: 1, revealed: false });
-    expect(heard).toEqual([]);
+    await heard.expectOnlyMarker(room.presenter);
   });
 });
 
