@@ -1,3 +1,5 @@
+import { join as joinPath } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/app';
 import type { PollState, PollTallyBroadcast, RoundTally } from '../../server/protocol';
@@ -5,6 +7,8 @@ import type { Client } from '../support/server';
 import { overhear } from '../support/broadcasts';
 import { compileDeck } from '../../server/decks/compile';
 import { readDeckSources } from '../../server/decks/load';
+import type { Ballot } from '../../server/polls/poll';
+import { openSqliteStore } from '../../server/store/sqlite';
 import { FIXTURE_DECKS, connectClient, createRoom, join, nextEvent, request, startServer, student, tempDataDir } from '../support/server';
 
 const POLL_SLIDE = { h: 4, v: 0, f: -1 };
@@ -175,6 +179,90 @@ describe('live polls', () => {
       { answer: '4', count: 2, percent: 66.7, correct: true },
     ]);
     expect(byId[text.data.id].rounds[0].answers).toEqual([{ answer: 'lock', count: 1, percent: 100, correct: false }]);
+  });
+});
+
+describe('a poll on screen', () => {
+  it('shows a poll as it was left when the presenter comes back to its slide: closed, then revealed, with its votes', async () => {
+    const { code, poll, presenter } = await pollRoom();
+    const { socket } = track(await student(server, code));
+    await vote(socket, poll.id, 2);
+    await request(presenter, 'poll:close', { pollId: poll.id });
+    const away = nextEvent(socket, 'poll:state');
+    await request(presenter, 'slide:set', { h: 3, v: 0, f: -1 });
+    expect((await away).poll).toBeNull();
+    const back = nextEvent(socket, 'poll:state');
+    await request(presenter, 'slide:set', POLL_SLIDE);
+    expect((await back).poll).toStrictEqual({ id: poll.id, question: poll.question, kind: 'single', options: poll.options, round: 1, status: 'closed', revealed: false, revote: true });
+    expect(await vote(socket, poll.id, 0)).toMatchObject({ ok: false, error: { code: 'POLL_CLOSED' } });
+
+    await request(presenter, 'poll:reveal', { pollId: poll.id });
+    const awayAgain = nextEvent(socket, 'poll:state');
+    await request(presenter, 'slide:set', { h: 3, v: 0, f: -1 });
+    expect((await awayAgain).poll).toBeNull();
+    const again = nextEvent(socket, 'poll:state');
+    await request(presenter, 'slide:set', POLL_SLIDE);
+    expect((await again).poll).toMatchObject({ status: 'closed', revealed: true, correct: [0], results: [{ round: 1, ballots: 1, counts: [0, 0, 1] }] });
+    const snap = await request<{ poll: PollState; myVote: unknown }>(socket, 'room:snapshot', {});
+    expect(snap).toMatchObject({ ok: true, data: { poll: { status: 'closed', revealed: true }, myVote: { pollId: poll.id, round: 1, choice: { option: 2 } } } });
+  });
+
+  it('takes a quick poll off the phones when the presenter moves to another slide, and refuses votes in it', async () => {
+    const { presenter, ...room } = await presentedRoom();
+    const { socket } = track(await student(server, room.code));
+    const shown = nextEvent(socket, 'poll:state');
+    const quick = await request<PollState>(presenter, 'poll:open', { adHoc: { kind: 'text', question: 'One word?' } });
+    if (!quick.ok) throw new Error(quick.error.code);
+    expect((await shown).poll).toMatchObject({ id: quick.data.id, status: 'open' });
+    const gone = nextEvent(socket, 'poll:state');
+    await request(presenter, 'slide:set', { h: 1, v: 0, f: -1 });
+    expect((await gone).poll).toBeNull();
+    expect(await request(socket, 'poll:vote', { pollId: quick.data.id, round: 1, choice: { text: 'late' } })).toMatchObject({ ok: false, error: { code: 'POLL_CLOSED' } });
+    const snap = await request<{ poll: PollState | null }>(socket, 'room:snapshot', {});
+    expect(snap.ok && snap.data.poll).toBeNull();
+  });
+
+  it('settles votes racing the close one by one: each is either acked and counted or refused and not counted', async () => {
+    const { code, poll, presenter } = await pollRoom();
+    const voters = await Promise.all(Array.from({ length: 30 }, () => student(server, code).then(track)));
+    const [close, ...acks] = await Promise.all([request(presenter, 'poll:close', { pollId: poll.id }), ...voters.map(({ socket }, i) => vote(socket, poll.id, i % 3))]);
+    expect(close.ok).toBe(true);
+    for (const ack of acks) if (!ack.ok) expect(ack.error.code).toBe('POLL_CLOSED');
+    const store = openSqliteStore(dataDir);
+    const stored = await store.listBallots(code, poll.id);
+    await store.close();
+    const acked = voters.flatMap(({ cookie }, i) => (acks[i]!.ok ? [cookie.split('=')[1]!.split('.')[0]!] : []));
+    expect(stored.map((b) => b.participantId).sort()).toEqual(acked.sort());
+    const expected = [0, 1, 2].map((option) => acks.filter((a, i) => a.ok && i % 3 === option).length);
+    const snap = await request<{ poll: PollState }>(presenter, 'room:snapshot', {});
+    expect(snap.ok && counts(snap.data.poll.results)).toEqual(expected);
+  });
+
+  it('acks a vote only once the ballot is in SQLite, as another connection reads it at the moment the ack arrives', async () => {
+    await server.close();
+    // The real store, with ballot writes held until the test lets them through: a slow disk.
+    const store = openSqliteStore(dataDir);
+    let letThrough = () => {};
+    const held = new Promise<void>((resolve) => (letThrough = resolve));
+    server = await startServer(dataDir, { store: { ...store, castBallot: async (ballot: Ballot) => (await held, store.castBallot(ballot)) } });
+    const { code, poll } = await pollRoom();
+    const { socket, cookie } = track(await student(server, code));
+    const reader = new Database(joinPath(dataDir, 'yieldroom.db'), { readonly: true });
+    const ballotsNow = () => reader.prepare('SELECT participant_id, choice FROM ballots WHERE room_code = ? AND poll_id = ?').all(code, poll.id);
+    let storedAtAck: unknown[] | undefined;
+    const acked = new Promise((resolve) =>
+      socket.emit('poll:vote', { pollId: poll.id, round: 1, choice: { option: 1 } }, (res) => {
+        storedAtAck = ballotsNow();
+        resolve(res);
+      }),
+    );
+    // The socket's next request is answered while the write is held; the vote must not be.
+    expect((await request(socket, 'room:snapshot', {})).ok).toBe(true);
+    expect(storedAtAck).toBeUndefined();
+    letThrough();
+    expect(await acked).toMatchObject({ ok: true });
+    expect(storedAtAck).toEqual([{ participant_id: cookie.split('=')[1]!.split('.')[0]!, choice: '{"option":1}' }]);
+    reader.close();
   });
 });
 
