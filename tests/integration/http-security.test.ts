@@ -1,0 +1,79 @@
+import { join as joinPath } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/app';
+import { hashSecret } from '../../server/rooms/secrets';
+import type { Client } from '../support/server';
+import { connectClient, createRoom, join, request, startServer, tempDataDir } from '../support/server';
+
+let dataDir: string;
+let server: RunningServer;
+const sockets: Client[] = [];
+beforeEach(async () => {
+  dataDir = tempDataDir();
+  server = await startServer(dataDir);
+});
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.disconnect();
+  await server.close();
+});
+
+/** Every value in every table of the SQLite file, read from a connection of its own. */
+function everythingStored(): string {
+  const db = new Database(joinPath(dataDir, 'yieldroom.db'), { readonly: true });
+  const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all();
+  const dump = JSON.stringify(tables.map(({ name }) => db.prepare(`SELECT * FROM "${name}"`).all()));
+  db.close();
+  return dump;
+}
+
+describe('secrets at rest and on the wire', () => {
+  it('stores only the SHA-256 of a presenter secret, a pairing token and a paired device’s secret', async () => {
+    const room = await createRoom(server);
+    const presenter = await connectClient(server);
+    sockets.push(presenter);
+    await join(presenter, room.code, room.presenterSecret);
+    const pair = await request<{ url: string }>(presenter, 'presenter:pair', {});
+    if (!pair.ok) throw new Error(pair.error.code);
+    const token = /#pair=([\w-]+)$/.exec(pair.data.url)![1]!;
+    let stored = everythingStored();
+    expect(stored).toContain(hashSecret(room.presenterSecret));
+    expect(stored).toContain(hashSecret(token));
+    expect(stored).not.toContain(room.presenterSecret);
+    expect(stored).not.toContain(token);
+
+    const phone = await connectClient(server);
+    sockets.push(phone);
+    const redeemed = await request<{ presenterSecret: string }>(phone, 'presenter:redeem', { code: room.code, token });
+    if (!redeemed.ok) throw new Error(redeemed.error.code);
+    stored = everythingStored();
+    expect(stored).toContain(hashSecret(redeemed.data.presenterSecret));
+    expect(stored).not.toContain(redeemed.data.presenterSecret);
+  });
+
+  it('sets the voter cookie HttpOnly, for the whole site, once per browser', async () => {
+    const room = await createRoom(server);
+    const first = await fetch(`${server.url}/api/rooms/${room.code}/deck`);
+    const cookie = first.headers.get('set-cookie')!;
+    const attributes = cookie.split(/;\s*/).slice(1).map((a) => a.split('=')[0]!.toLowerCase());
+    expect(attributes).toContain('httponly');
+    expect(attributes).toContain('path');
+    expect(cookie).toMatch(/; Path=\/(;|$)/);
+    const again = await fetch(`${server.url}/api/rooms/${room.code}/deck`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(again.headers.get('set-cookie')).toBeNull();
+  });
+});
+
+describe('request bodies', () => {
+  const post = (body: string) => fetch(`${server.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+  it('refuses a body past 4 KB even when it is a valid request, and takes the same request under it', async () => {
+    const valid = JSON.stringify({ deckId: 'demo' });
+    // Whitespace padding keeps the JSON valid and the schema satisfied: only the size can refuse it.
+    const over = await post(valid + ' '.repeat(4 * 1024 - valid.length + 1));
+    expect(over.status).toBe(400);
+    expect(await over.json()).toEqual({ ok: false, error: { code: 'INVALID_PAYLOAD', message: 'request body too large' } });
+    const under = await post(valid + ' '.repeat(4 * 1024 - valid.length));
+    expect(under.status).toBe(201);
+  });
+});
