@@ -1,0 +1,24 @@
+/**
+ * Mutation testing (`npm run test:mutation`, not part of `npm test`: it takes a while). Each
+ * mutant of the server's protocol, realtime, rooms, polls and http code must make a test fail.
+ * The report lands in reports/mutation/.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  mutate: ['server/protocol/**/*.ts', 'server/realtime/**/*.ts', 'server/rooms/**/*.ts', 'server/polls/**/*.ts', 'server/http/**/*.ts'],
+  coverageAnalysis: 'perTest',
+  // A mutant in module-level code (schemas, constants) would need the whole suite per mutant.
+  ignoreStatic: true,
+  // The box is shared: two test processes at most, each running real servers.
+  concurrency: 2,
+  timeoutMS: 30_000,
+  // The first run of the whole suite, on a busy machine, takes minutes.
+  dryRunTimeoutMinutes: 20,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
