@@ -45,6 +45,8 @@ describe('what a student receives', () => {
     const presenter = await connectClient(server);
     sockets.push(presenter);
     await join(presenter, room.code, room.presenterSecret);
+    const presenterHeard: [string, unknown][] = [];
+    presenter.onAny((event: string, message: unknown) => presenterHeard.push([event, message]));
     const ask = async <T>(event: string, payload: unknown) => {
       const res = await request<T>(presenter, event, payload);
       if (!res.ok) throw new Error(`${event} refused: ${res.error.code}`);
@@ -82,20 +84,29 @@ describe('what a student receives', () => {
 
     const ballot = { pollId: predictPoll.id, round: 1, choice: { option: 1 } };
     expect(await early.ask('poll:vote', ballot)).toStrictEqual(ballot);
+    // The presenters' tally and audience went out; the next broadcast reaches students after them.
+    const heardByPresenter = (event: string, matches: (m: never) => boolean) => presenterHeard.some(([e, m]) => e === event && matches(m as never));
+    await expect.poll(() => heardByPresenter('poll:tally', (m: { results: { ballots: number }[] }) => m.results[0]!.ballots === 1)).toBe(true);
+    await expect.poll(() => heardByPresenter('room:audience', (m: { audience: number }) => m.audience === 2)).toBe(true);
     expect(await early.ask<RoomSnapshot>('room:snapshot', {})).toMatchObject({ poll: studentView(predictPoll), myVote: ballot });
     expect(Object.keys((await early.ask<RoomSnapshot>('room:snapshot', {})).poll!)).not.toContain('results');
 
     // The deck's own poll: on screen by arriving at its slide, shown to students without its answer.
     const deckPollShown = nextEvent(late.socket, 'poll:state');
+    const deckPollShownEarly = nextEvent(early.socket, 'poll:state');
     await ask('slide:set', POLL_SLIDE);
     const presenterView = (await ask<RoomSnapshot>('room:snapshot', {})).poll!;
     expect(presenterView).toMatchObject({ correct: [0], results: [{ round: 1, ballots: 0, kind: 'single', counts: [0, 0, 0] }] });
     expect(await deckPollShown).toStrictEqual({ version: 5, poll: studentView(presenterView) });
+    expect(await deckPollShownEarly).toStrictEqual({ version: 5, poll: studentView(presenterView) });
     expect((await late.ask<RoomSnapshot>('room:snapshot', {})).poll).toStrictEqual(studentView(presenterView));
     await late.ask('poll:vote', { pollId: presenterView.id, round: 1, choice: { option: 0 } });
 
-    // Before any reveal, nothing either student was sent names an answer, a result or a secret.
+    // Before any reveal, nothing either student was sent names an answer, a result or a secret,
+    // and none of the presenters' own broadcasts reached them.
     for (const { heard, voterId } of [early, late]) {
+      const events = new Set(heard.map(([event]) => event.replace(/^ack /, '')));
+      for (const presentersOnly of ['poll:tally', 'room:audience', 'predict:board']) expect(events).not.toContain(presentersOnly);
       const sent = JSON.stringify(heard);
       for (const leak of ['"correct"', '"results"', '"answerKeys"', '"distractors"', '"notes"', '"presenterSecret"', room.presenterSecret, hashSecret(room.presenterSecret)]) expect(sent).not.toContain(leak);
       // Teammates are named by the server, never by their voter ids.
@@ -116,7 +127,7 @@ describe('what a student receives', () => {
     const presenterStep = await ask<PredictionState>('predict:reveal', { predictionId });
     expect(presenterStep.revealed).toHaveLength(1);
     expect(await stepRevealed).toStrictEqual({ version: expect.any(Number), prediction: presenterStep });
-  });
+  }, 60_000); // the reveal grades in Pyodide, which starts slowly on a busy machine
 
   it('gets a deck with predictions and polls but no answer keys, no correct options, no distractors and no notes', async () => {
     const room = await createRoom(server, 'team');
