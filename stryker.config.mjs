@@ -16,7 +16,9 @@ export default {
   timeoutMS: 30_000,
   // The first run of the whole suite, on a busy machine, takes minutes.
   dryRunTimeoutMinutes: 20,
-  reporters: ['clear-text', 'progress', 'html', 'json'],
+  // event-recorder writes each mutant's result as it is tested, readable before a long run ends.
+  reporters: ['clear-text', 'progress', 'html', 'json', 'event-recorder'],
+  eventReporter: { baseDir: 'reports/mutation/events' },
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   tempDirName: '.stryker-tmp',
