@@ -77,3 +77,20 @@ describe('request bodies', () => {
     expect(under.status).toBe(201);
   });
 });
+
+describe('a room over HTTP', () => {
+  it('describes the room and draws its join QR code for the public URL, with no secret in either', async () => {
+    await server.close();
+    server = await startServer(dataDir, { publicUrl: 'https://class.example/' });
+    const room = await createRoom(server);
+    expect(room.joinUrl).toBe(`https://class.example/r/${room.code}`);
+    const res = await fetch(`${server.url}/api/rooms/${room.code}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toStrictEqual({ code: room.code, deckId: 'demo', title: 'Demo deck', joinUrl: `https://class.example/r/${room.code}` });
+    const qr = await fetch(`${server.url}/api/rooms/${room.code}/qr.svg`);
+    expect(qr.headers.get('content-type')).toBe('image/svg+xml');
+    const svg = await qr.text();
+    expect(svg).toMatch(/^<svg[^>]*>/);
+    expect(svg).not.toContain(room.presenterSecret);
+  });
+});
