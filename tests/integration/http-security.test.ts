@@ -2,7 +2,9 @@ import { join as joinPath } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/app';
+import { ERROR_MESSAGES } from '../../server/protocol';
 import { hashSecret } from '../../server/rooms/secrets';
+import { openSqliteStore } from '../../server/store/sqlite';
 import type { Client } from '../support/server';
 import { connectClient, createRoom, join, request, startServer, tempDataDir } from '../support/server';
 
@@ -92,5 +94,31 @@ describe('a room over HTTP', () => {
     const svg = await qr.text();
     expect(svg).toMatch(/^<svg[^>]*>/);
     expect(svg).not.toContain(room.presenterSecret);
+  });
+});
+
+describe('an unexpected error', () => {
+  it('is answered INTERNAL on a socket and 500 over HTTP, and the server keeps serving', async () => {
+    await server.close();
+    // The real store, with one read made to fail on demand: a disk error at the worst moment.
+    const store = openSqliteStore(dataDir);
+    let failNext = false;
+    const getRoom: typeof store.getRoom = async (code) => {
+      if (!failNext) return store.getRoom(code);
+      failNext = false;
+      throw new Error('disk error');
+    };
+    server = await startServer(dataDir, { store: { ...store, getRoom } });
+    const room = await createRoom(server);
+    const phone = await connectClient(server);
+    sockets.push(phone);
+    const internal = { ok: false, error: { code: 'INTERNAL', message: ERROR_MESSAGES.INTERNAL } };
+    failNext = true;
+    expect(await request(phone, 'room:join', { code: room.code })).toEqual(internal);
+    expect((await join(phone, room.code)).role).toBe('student');
+    failNext = true;
+    const res = await fetch(`${server.url}/api/rooms/${room.code}`);
+    expect([res.status, await res.json()]).toEqual([500, internal]);
+    expect((await fetch(`${server.url}/api/rooms/${room.code}`)).status).toBe(200);
   });
 });
