@@ -159,6 +159,14 @@ describe('live polls', () => {
     const opened = await request<PollState>(presenter, 'poll:open', { pollId: deckPollId });
     expect(opened).toMatchObject({ ok: true, data: { id: deckPollId, question: 'Which yields first?', round: 1, status: 'open', correct: [0] } });
     expect((await shown).poll).toMatchObject({ id: deckPollId, status: 'open' });
+    // Opened again by id once the presenter has moved on: back on screen, as it was.
+    expect(await vote(socket, deckPollId as string, 1)).toMatchObject({ ok: true });
+    const offScreen = nextEvent(socket, 'poll:state');
+    await request(presenter, 'slide:set', { h: 2, v: 0, f: -1 });
+    expect((await offScreen).poll).toBeNull();
+    const back = nextEvent(socket, 'poll:state');
+    expect(await request(presenter, 'poll:open', { pollId: deckPollId })).toMatchObject({ ok: true, data: { id: deckPollId, status: 'open', results: [{ ballots: 1 }] } });
+    expect((await back).poll).toMatchObject({ id: deckPollId, status: 'open' });
   });
 
   it('runs ad hoc numeric and text polls', async () => {
