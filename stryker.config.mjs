@@ -2,6 +2,14 @@
  * Mutation testing (`npm run test:mutation`, not part of `npm test`: it takes a while). Each
  * mutant of the server's protocol, realtime, rooms, polls and http code must make a test fail.
  * The report lands in reports/mutation/.
+ *
+ * Mutants left alive on purpose, by kind (server/realtime and server/http):
+ * - the wording of a refusal's `message` (StringLiteral): clients act on `code`, which every
+ *   refusal test pins; the message is for people and may be reworded freely;
+ * - `untilStored` giving up after 20 lost compare-and-sets (room-change.ts): reaching it takes 20
+ *   writers landing on one room between a read and a write, which no test can arrange without
+ *   a stand-in store;
+ * - log lines (`console.error` prefixes in audience.ts and handler.ts): not a promise.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {
