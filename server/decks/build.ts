@@ -18,7 +18,12 @@ import { outcomeLabel } from '../predictions/outcome';
 /** What executing a deck's Python produced; cached by content hash. */
 type Executed = { outputs: Record<string, string>; answerKeys: Record<string, StepRecord[]>; keyVersions: KeyVersions };
 
-export type BuildOptions = { cacheDir: string; stepTimeoutMs?: number };
+export type BuildOptions = {
+  cacheDir: string;
+  stepTimeoutMs?: number;
+  /** Told each deck whose Python runs (its cache missed), before it runs. */
+  onExecute?: (deckId: string) => void;
+};
 
 export class DeckBuildError extends Error {
   constructor(readonly problems: string[]) {
@@ -131,6 +136,7 @@ export async function buildDecks(decksDir: string, options: BuildOptions): Promi
       if (existsSync(cacheFile)) executed = JSON.parse(readFileSync(cacheFile, 'utf8')) as Executed;
       else {
         try {
+          options.onExecute?.(deck.id);
           executed = await execute(source, deck, examples, cpythons, getRunner);
         } catch (error) {
           if (!(error instanceof DeckBuildError)) throw error;

@@ -4,6 +4,7 @@ import { PROTOCOL_VERSION } from '../../server/protocol';
 import { DEFAULT_LIMITS } from '../../server/config';
 import { openSqliteStore } from '../../server/store/sqlite';
 import type { Client } from '../support/server';
+import { overhear } from '../support/broadcasts';
 import { connectClient, createRoom, join, nextEvent, request, startServer, tempDataDir } from '../support/server';
 
 let dataDir: string;
@@ -56,8 +57,13 @@ describe('following the presenter', () => {
     const { code, presenter } = await roomWithPresenter();
     const student = await client();
     await join(student, code);
+    const moved = [nextEvent(student, 'room:state'), nextEvent(presenter, 'room:state')];
     await request(presenter, 'slide:set', { h: 1, v: 0, f: -1 });
+    await Promise.all(moved);
+    const room = overhear([student, presenter]);
     expect(await request(presenter, 'slide:set', { h: 1, v: 0, f: -1 })).toEqual({ ok: true, data: { version: 1 } });
+    await room.expectOnlyMarker(presenter);
+    expect((await join(await client(), code)).snapshot.version).toBe(1);
   });
 
   it('serialises simultaneous moves: each gets its own version and the last one wins', async () => {
@@ -173,14 +179,18 @@ describe('bad input gets a named error and changes nothing', () => {
     ['room:snapshot', 'a payload with fields', { everything: true }],
     ['presenter:redeem', 'a short token', { code: 'ABCDEF', token: 'x' }],
   ];
-  it.each(malformed)('%s with %s → INVALID_PAYLOAD', async (event, _what, payload) => {
+  it.each(malformed)('%s with %s → INVALID_PAYLOAD, broadcasting nothing', async (event, _what, payload) => {
     const { code, presenter } = await roomWithPresenter();
     await request(presenter, 'slide:set', { h: 1, v: 0, f: -1 });
+    const student = await client();
+    await join(student, code);
+    const room = overhear([student, presenter]);
     const res = await request(presenter, event, payload);
     expect(res).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
     expect(res.ok === false && res.error.message.length).toBeGreaterThan(0);
     const after = await request<{ version: number; slide: unknown }>(presenter, 'room:snapshot', {});
     expect(after).toMatchObject({ ok: true, data: { version: 1, slide: { h: 1, v: 0, f: -1 }, code } });
+    await room.expectOnlyMarker(presenter);
   });
 
   it('answers an unknown room with NOT_FOUND and a snapshot before joining with NOT_JOINED', async () => {

@@ -1,9 +1,14 @@
+import { join as joinPath } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/app';
 import type { PollState, PollTallyBroadcast, RoundTally } from '../../server/protocol';
 import type { Client } from '../support/server';
+import { overhear } from '../support/broadcasts';
 import { compileDeck } from '../../server/decks/compile';
 import { readDeckSources } from '../../server/decks/load';
+import type { Ballot } from '../../server/polls/poll';
+import { openSqliteStore } from '../../server/store/sqlite';
 import { FIXTURE_DECKS, connectClient, createRoom, join, nextEvent, request, startServer, student, tempDataDir } from '../support/server';
 
 const POLL_SLIDE = { h: 4, v: 0, f: -1 };
@@ -154,6 +159,14 @@ describe('live polls', () => {
     const opened = await request<PollState>(presenter, 'poll:open', { pollId: deckPollId });
     expect(opened).toMatchObject({ ok: true, data: { id: deckPollId, question: 'Which yields first?', round: 1, status: 'open', correct: [0] } });
     expect((await shown).poll).toMatchObject({ id: deckPollId, status: 'open' });
+    // Opened again by id once the presenter has moved on: back on screen, as it was.
+    expect(await vote(socket, deckPollId as string, 1)).toMatchObject({ ok: true });
+    const offScreen = nextEvent(socket, 'poll:state');
+    await request(presenter, 'slide:set', { h: 2, v: 0, f: -1 });
+    expect((await offScreen).poll).toBeNull();
+    const back = nextEvent(socket, 'poll:state');
+    expect(await request(presenter, 'poll:open', { pollId: deckPollId })).toMatchObject({ ok: true, data: { id: deckPollId, status: 'open', results: [{ ballots: 1 }] } });
+    expect((await back).poll).toMatchObject({ id: deckPollId, status: 'open' });
   });
 
   it('runs ad hoc numeric and text polls', async () => {
@@ -177,6 +190,90 @@ describe('live polls', () => {
   });
 });
 
+describe('a poll on screen', () => {
+  it('shows a poll as it was left when the presenter comes back to its slide: closed, then revealed, with its votes', async () => {
+    const { code, poll, presenter } = await pollRoom();
+    const { socket } = track(await student(server, code));
+    await vote(socket, poll.id, 2);
+    await request(presenter, 'poll:close', { pollId: poll.id });
+    const away = nextEvent(socket, 'poll:state');
+    await request(presenter, 'slide:set', { h: 3, v: 0, f: -1 });
+    expect((await away).poll).toBeNull();
+    const back = nextEvent(socket, 'poll:state');
+    await request(presenter, 'slide:set', POLL_SLIDE);
+    expect((await back).poll).toStrictEqual({ id: poll.id, question: poll.question, kind: 'single', options: poll.options, round: 1, status: 'closed', revealed: false, revote: true });
+    expect(await vote(socket, poll.id, 0)).toMatchObject({ ok: false, error: { code: 'POLL_CLOSED' } });
+
+    await request(presenter, 'poll:reveal', { pollId: poll.id });
+    const awayAgain = nextEvent(socket, 'poll:state');
+    await request(presenter, 'slide:set', { h: 3, v: 0, f: -1 });
+    expect((await awayAgain).poll).toBeNull();
+    const again = nextEvent(socket, 'poll:state');
+    await request(presenter, 'slide:set', POLL_SLIDE);
+    expect((await again).poll).toMatchObject({ status: 'closed', revealed: true, correct: [0], results: [{ round: 1, ballots: 1, counts: [0, 0, 1] }] });
+    const snap = await request<{ poll: PollState; myVote: unknown }>(socket, 'room:snapshot', {});
+    expect(snap).toMatchObject({ ok: true, data: { poll: { status: 'closed', revealed: true }, myVote: { pollId: poll.id, round: 1, choice: { option: 2 } } } });
+  });
+
+  it('takes a quick poll off the phones when the presenter moves to another slide, and refuses votes in it', async () => {
+    const { presenter, ...room } = await presentedRoom();
+    const { socket } = track(await student(server, room.code));
+    const shown = nextEvent(socket, 'poll:state');
+    const quick = await request<PollState>(presenter, 'poll:open', { adHoc: { kind: 'text', question: 'One word?' } });
+    if (!quick.ok) throw new Error(quick.error.code);
+    expect((await shown).poll).toMatchObject({ id: quick.data.id, status: 'open' });
+    const gone = nextEvent(socket, 'poll:state');
+    await request(presenter, 'slide:set', { h: 1, v: 0, f: -1 });
+    expect((await gone).poll).toBeNull();
+    expect(await request(socket, 'poll:vote', { pollId: quick.data.id, round: 1, choice: { text: 'late' } })).toMatchObject({ ok: false, error: { code: 'POLL_CLOSED' } });
+    const snap = await request<{ poll: PollState | null }>(socket, 'room:snapshot', {});
+    expect(snap.ok && snap.data.poll).toBeNull();
+  });
+
+  it('settles votes racing the close one by one: each is either acked and counted or refused and not counted', async () => {
+    const { code, poll, presenter } = await pollRoom();
+    const voters = await Promise.all(Array.from({ length: 30 }, () => student(server, code).then(track)));
+    const [close, ...acks] = await Promise.all([request(presenter, 'poll:close', { pollId: poll.id }), ...voters.map(({ socket }, i) => vote(socket, poll.id, i % 3))]);
+    expect(close.ok).toBe(true);
+    for (const ack of acks) if (!ack.ok) expect(ack.error.code).toBe('POLL_CLOSED');
+    const store = openSqliteStore(dataDir);
+    const stored = await store.listBallots(code, poll.id);
+    await store.close();
+    const acked = voters.flatMap(({ cookie }, i) => (acks[i]!.ok ? [cookie.split('=')[1]!.split('.')[0]!] : []));
+    expect(stored.map((b) => b.participantId).sort()).toEqual(acked.sort());
+    const expected = [0, 1, 2].map((option) => acks.filter((a, i) => a.ok && i % 3 === option).length);
+    const snap = await request<{ poll: PollState }>(presenter, 'room:snapshot', {});
+    expect(snap.ok && counts(snap.data.poll.results)).toEqual(expected);
+  });
+
+  it('acks a vote only once the ballot is in SQLite, as another connection reads it at the moment the ack arrives', async () => {
+    await server.close();
+    // The real store, with ballot writes held until the test lets them through: a slow disk.
+    const store = openSqliteStore(dataDir);
+    let letThrough = () => {};
+    const held = new Promise<void>((resolve) => (letThrough = resolve));
+    server = await startServer(dataDir, { store: { ...store, castBallot: async (ballot: Ballot) => (await held, store.castBallot(ballot)) } });
+    const { code, poll } = await pollRoom();
+    const { socket, cookie } = track(await student(server, code));
+    const reader = new Database(joinPath(dataDir, 'yieldroom.db'), { readonly: true });
+    const ballotsNow = () => reader.prepare('SELECT participant_id, choice FROM ballots WHERE room_code = ? AND poll_id = ?').all(code, poll.id);
+    let storedAtAck: unknown[] | undefined;
+    const acked = new Promise((resolve) =>
+      socket.emit('poll:vote', { pollId: poll.id, round: 1, choice: { option: 1 } }, (res) => {
+        storedAtAck = ballotsNow();
+        resolve(res);
+      }),
+    );
+    // The socket's next request is answered while the write is held; the vote must not be.
+    expect((await request(socket, 'room:snapshot', {})).ok).toBe(true);
+    expect(storedAtAck).toBeUndefined();
+    letThrough();
+    expect(await acked).toMatchObject({ ok: true });
+    expect(storedAtAck).toEqual([{ participant_id: cookie.split('=')[1]!.split('.')[0]!, choice: '{"option":1}' }]);
+    reader.close();
+  });
+});
+
 describe('bad poll input gets a named error and counts nothing', () => {
   it.each([
     ['an unknown poll', () => ({ pollId: 'nope', round: 1, choice: { option: 0 } }), 'NOT_FOUND'],
@@ -188,12 +285,13 @@ describe('bad poll input gets a named error and counts nothing', () => {
   ])('%s', async (_what, payload, code) => {
     const room = await pollRoom();
     const { socket } = track(await student(server, room.code));
-    const heard: unknown[] = [];
-    socket.on('poll:state', (m) => heard.push(m));
+    const other = track(await student(server, room.code)).socket;
+    const heard = overhear([socket, other, room.presenter]);
     expect(await request(socket, 'poll:vote', payload(room.poll.id))).toMatchObject({ ok: false, error: { code } });
     const snap = await request<{ poll: PollState }>(room.presenter, 'room:snapshot', {});
     expect(snap.ok && counts(snap.data.poll.results)).toEqual([0, 0, 0]);
-    expect(heard).toEqual([]);
+    await heard.expectOnlyMarker(room.presenter);
+    expect(room.tallies.every((t) => t.results.every((r) => r.ballots === 0))).toBe(true);
   });
 
   it('refuses a vote before joining, and every presenter action from a student', async () => {
@@ -202,8 +300,8 @@ describe('bad poll input gets a named error and counts nothing', () => {
     sockets.push(stranger);
     expect(await vote(stranger, room.poll.id, 0)).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
     const { socket } = track(await student(server, room.code));
-    const heard: unknown[] = [];
-    socket.on('poll:state', (m) => heard.push(m));
+    const other = track(await student(server, room.code)).socket;
+    const heard = overhear([socket, other, room.presenter]);
     for (const event of ['poll:close', 'poll:reveal', 'poll:revote', 'poll:reset']) {
       expect(await request(socket, event, { pollId: room.poll.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     }
@@ -213,7 +311,7 @@ describe('bad poll input gets a named error and counts nothing', () => {
     expect(await request(room.presenter, 'poll:open', { adHoc: { kind: 'single', question: 'Q', options: ['a', 'b'], correct: [5] } })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
     const snap = await request<{ poll: PollState }>(room.presenter, 'room:snapshot', {});
     expect(snap.ok && snap.data.poll).toMatchObject({ id: room.poll.id, status: 'open', round: 1, revealed: false });
-    expect(heard).toEqual([]);
+    await heard.expectOnlyMarker(room.presenter);
   });
 });
 

@@ -7,6 +7,7 @@ import type { RunningServer } from '../../server/app';
 import type { MyTeam, PollState, PredictionBoard, PredictionState, ResultsReport, RoomSnapshot, StepRecord } from '../../server/protocol';
 import { ERROR_CODES } from '../../server/protocol';
 import type { Client } from '../support/server';
+import { overhear } from '../support/broadcasts';
 import { PREDICT_DECKS, connectClient, createRoom, join, nextEvent, request, startServer, student, tempDataDir } from '../support/server';
 import { SheetClient } from '../support/sheet-client';
 import { CRAFTED_UPDATES } from '../fixtures/crafted-updates';
@@ -111,11 +112,13 @@ describe('teams', () => {
     const renamed = nextEvent(a.socket, 'team:state');
     expect(await request(b.socket, 'team:rename', { name: '  Ada <b>L</b> ' })).toMatchObject({ ok: true, data: { name: 'Ada <b>L</b>' } });
     expect((await renamed).team.members.map((m) => m.name)).toContain('Ada <b>L</b>');
+    const room2 = overhear([a.socket, b.socket, presenter]);
     for (const bad of [{ name: '' }, { name: 'x'.repeat(25) }, { name: 'evil\u202Eeman' }, { name: 3 }]) {
       expect(await request(b.socket, 'team:rename', bad)).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
     }
     expect(await request(presenter, 'team:pick', { table: 1 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await request(a.socket, 'teams:configure', { mode: 'auto' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    await room2.expectOnlyMarker(presenter);
   });
 });
 
@@ -200,12 +203,13 @@ describe('team sheets', () => {
       sheet.doc.clientID = 1;
       sheet.type(0, 0, 'x');
     }],
-  ])('refuses %s: the sender is cut off and the sheet stays as stored', async (_what, edit) => {
-    const { code, predictionId, phones } = await predictionRoom(3);
+  ])('refuses %s: the sender is cut off, the sheet stays as stored and no teammate hears of it', async (_what, edit) => {
+    const { code, predictionId, phones, presenter } = await predictionRoom(3);
     const honest = await openSheet(phones[1]!.socket, predictionId);
     honest.type(1, 0, '1');
     await Promise.all(honest.acks);
     const attacker = await openSheet(phones[0]!.socket, predictionId);
+    const team = overhear([phones[1]!.socket, phones[2]!.socket, presenter]);
     const closed = new Promise((resolve) => phones[0]!.socket.once('disconnect', resolve));
     edit(attacker);
     expect(await attacker.acks.at(-1)).toMatchObject({ ok: false, error: { code: 'UPDATE_REFUSED' } });
@@ -213,6 +217,7 @@ describe('team sheets', () => {
     const again = await phone(code, phones[0]!.cookie);
     const fresh = await openSheet(again.socket, predictionId);
     expect([fresh.rows().length, fresh.value(0), fresh.value(1), fresh.rows().get(0).get('kind')]).toEqual([3, '', '1', '']);
+    await team.expectOnlyMarker(presenter);
   });
 
   it('keeps an edit refused while locked and sends it with the next one once the sheet reopens, with no disconnect', async () => {
@@ -231,9 +236,11 @@ describe('team sheets', () => {
     expect([reader.value(0), reader.value(1)]).toEqual(['2', '1']);
   });
 
-  it('refuses malformed sync messages with a named error and leaves the server up', async () => {
-    const { predictionId, phones } = await predictionRoom(3);
+  it('refuses malformed sync messages with a named error, broadcasting nothing, and leaves the server up', async () => {
+    const { predictionId, phones, presenter } = await predictionRoom(3);
     const socket = phones[0]!.socket;
+    await openSheet(phones[1]!.socket, predictionId);
+    const team = overhear([phones[1]!.socket, phones[2]!.socket, presenter]);
     const bad = [
       {},
       { predictionId },
@@ -246,6 +253,7 @@ describe('team sheets', () => {
     for (const payload of bad) expect(await request(socket, 'sheet:sync', payload)).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
     expect(await request(socket, 'sheet:sync', { predictionId: 'predict-0123456789', message: new Uint8Array([0, 0]) })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect((await snapshot(socket)).prediction!.id).toBe(predictionId);
+    await team.expectOnlyMarker(presenter);
   });
 
   it('takes the crafted updates of yjs #687 off the main loop: each refused (its sender cut off) or harmless, the loop never blocked, slides still fan out', async () => {

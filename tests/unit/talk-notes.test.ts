@@ -103,6 +103,7 @@ describe('the iterators-to-asyncio deck and the talk notes', () => {
     const { source } = compiledDeck();
     const shown = [...source.files['deck.md']!.matchAll(/^```example\s*\nfile:\s*(\S+)/gm)].map((m) => m[1]);
     const named = noteLines.filter((l) => /^>[^>]/.test(l.trim())).map((l) => l.trim().slice(1).trim());
+    expect(named.length).toBeGreaterThan(0);
     let from = 0;
     for (const file of named) {
       const at = shown.indexOf(file, from);
@@ -112,14 +113,23 @@ describe('the iterators-to-asyncio deck and the talk notes', () => {
   });
 
   it('copies code onto predict slides verbatim from the example the prediction runs', () => {
-    const { source } = compiledDeck();
-    for (const slide of slideSources(source.files['deck.md']!)) {
+    const { source, deck } = compiledDeck();
+    const predictSlides = slideSources(source.files['deck.md']!).filter((slide) => /^```predict\s*$/m.test(slide));
+    // Every predict block is matched here, so a change in how one is written fails rather than skips.
+    expect(predictSlides).toHaveLength(deck.stacks.flat().filter((s) => s.prediction).length);
+    expect(predictSlides.length).toBeGreaterThan(0);
+    let copied = 0;
+    for (const slide of predictSlides) {
       const file = /^```predict\s*\nfile:\s*(\S+)/m.exec(slide)?.[1];
-      if (!file) continue;
+      expect(file, slide.slice(0, 80)).toBeDefined();
       const example = source.files[`examples/${file}`];
       expect(example, file).toBeDefined();
-      for (const [, code] of slide.matchAll(/^```python[^\n]*\n([^]*?)\n```/gm)) expect(example, `code on the ${file} predict slide`).toContain(code);
+      for (const [, code] of slide.matchAll(/^```python[^\n]*\n([^]*?)\n```/gm)) {
+        expect(example, `code on the ${file} predict slide`).toContain(code);
+        copied += 1;
+      }
     }
+    expect(copied).toBeGreaterThan(0);
   });
 
   it('has speaker notes on every slide', () => {

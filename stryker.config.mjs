@@ -1,0 +1,34 @@
+/**
+ * Mutation testing (`npm run test:mutation`, not part of `npm test`: it takes a while). Each
+ * mutant of the server's protocol, realtime, rooms, polls and http code must make a test fail.
+ * The report lands in reports/mutation/.
+ *
+ * Mutants left alive on purpose, by kind (server/realtime and server/http):
+ * - the wording of a refusal's `message` (StringLiteral): clients act on `code`, which every
+ *   refusal test pins; the message is for people and may be reworded freely;
+ * - `untilStored` giving up after 20 lost compare-and-sets (room-change.ts): reaching it takes 20
+ *   writers landing on one room between a read and a write, which no test can arrange without
+ *   a stand-in store;
+ * - log lines (`console.error` prefixes in audience.ts and handler.ts): not a promise.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: false },
+  mutate: ['server/protocol/**/*.ts', 'server/realtime/**/*.ts', 'server/rooms/**/*.ts', 'server/polls/**/*.ts', 'server/http/**/*.ts'],
+  coverageAnalysis: 'perTest',
+  // A mutant in module-level code (schemas, constants) would need the whole suite per mutant.
+  ignoreStatic: true,
+  // The box is shared: two test processes at most, each running real servers.
+  concurrency: 2,
+  timeoutMS: 30_000,
+  // The first run of the whole suite, on a busy machine, takes minutes.
+  dryRunTimeoutMinutes: 20,
+  // event-recorder writes each mutant's result as it is tested, readable before a long run ends.
+  reporters: ['clear-text', 'progress', 'html', 'json', 'event-recorder'],
+  eventReporter: { baseDir: 'reports/mutation/events' },
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
