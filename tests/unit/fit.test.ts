@@ -25,4 +25,11 @@ describe('projectorOverflow', () => {
     expect(projectorOverflow(slideOf(prose), 's')).toHaveLength(1);
     expect(projectorOverflow(slideOf(prose.split('\n').slice(0, 6).join('\n')), 's')).toEqual([]);
   });
+
+  it('sets a long example (over 18 lines) in its smaller code, as the projector does: 26 lines fit', () => {
+    const file = Array.from({ length: 26 }, (_, i) => `x${i + 1} = ${i + 1}`).join('\n');
+    const result = compileDeck({ id: 't', files: { 'deck.md': '## Example\n\n```example\nfile: long.py\n```', 'examples/long.py': file } });
+    if (!result.ok) throw new Error('should compile');
+    expect(projectorOverflow(result.deck.stacks[0]![0]!, 's')).toEqual([]);
+  });
 });
