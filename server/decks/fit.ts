@@ -2,7 +2,7 @@ import type { Slide } from './types';
 
 /**
  * Whether a slide fits the projector at 1280×720, estimated from its HTML with the projector
- * theme's sizes (40 px text; code at 0.62 em, 0.5 em beside an example's output, 0.4 em for a long example). A line-count
+ * theme's sizes (40 px text; code at 0.62 em, 0.5 em beside an example's output or on a predict slide, 0.4 em for a long example). A line-count
  * measure, not a layout, calibrated against the talk measured in Chromium (it errs a little low).
  */
 const SLIDE = { width: 1280, height: 720, padding: 40 };
@@ -32,7 +32,7 @@ export function projectorOverflow(slide: Slide, label: string): string[] {
     if (height > SLIDE.height) problems.push(`${label}: about ${Math.round(height)}px of content, taller than the projector's ${SLIDE.height}px at ${SLIDE.width}×${SLIDE.height}`);
     return problems;
   }
-  const size = slide.html.includes('<div class="example example-long">') ? CODE.long : slide.html.includes('<div class="example">') ? CODE.example : CODE.plain;
+  const size = slide.html.includes('<div class="example example-long">') ? CODE.long : slide.html.includes('<div class="example">') || slide.prediction ? CODE.example : CODE.plain;
   const copies = [...slide.html.slice(at).matchAll(/<pre class="code[^"]*"[^>]*>([\s\S]*?)<\/pre>/g)].map((m) => [...m[1]!.matchAll(/<span class="line( hl| dim)?"[^>]*>([\s\S]*?)<\/span>(?=<span class="line|<\/code>)/g)]);
   const lines = copies[0] ?? [];
   // Where each line ends, from the top of the slide: text above the code, then line by line.
