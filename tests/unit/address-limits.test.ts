@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../server/config';
 import { Refusal } from '../../server/errors';
 import { createAddressLimits } from '../../server/http/address-limits';
+import { clientAddress } from '../../server/http/address';
+import { securityHeaders } from '../../server/http/security-headers';
+import type { IncomingMessage } from 'node:http';
 
 /** A port nothing listens on: taken, then released. */
 async function closedPort(): Promise<number> {
@@ -28,6 +31,30 @@ describe('per-address budgets', () => {
     const limits = createAddressLimits(DEFAULT_LIMITS, redis);
     await expect(limits.mintVoter('10.0.0.1')).rejects.toThrow(Refusal);
     await expect(limits.mintVoter('10.0.0.1')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(limits.wrongGuess('10.0.0.1')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     redis.disconnect();
+  });
+});
+
+describe('the client address', () => {
+  const request = (remoteAddress: string, forwarded?: string) => ({ socket: { remoteAddress }, headers: forwarded === undefined ? {} : { 'x-forwarded-for': forwarded } }) as unknown as IncomingMessage;
+
+  it('is the socket’s peer, whatever X-Forwarded-For says, unless a proxy is trusted', () => {
+    expect(clientAddress(request('10.0.0.9', '6.6.6.6'), false)).toBe('10.0.0.9');
+  });
+
+  it('behind a trusted proxy, is the last hop the proxy added (a client cannot forge it by sending its own header)', () => {
+    expect(clientAddress(request('127.0.0.1', '6.6.6.6, 192.168.1.20'), true)).toBe('192.168.1.20');
+    expect(clientAddress(request('127.0.0.1', ' 192.168.1.21 '), true)).toBe('192.168.1.21');
+    expect(clientAddress(request('127.0.0.1'), true)).toBe('127.0.0.1');
+  });
+});
+
+describe('security headers', () => {
+  it('let only dev mode evaluate code, and always forbid framing', () => {
+    const csp = (dev: boolean) => new Map(securityHeaders(dev)).get('content-security-policy')!;
+    expect(csp(true)).toContain("'unsafe-eval'");
+    expect(csp(false)).not.toContain("'unsafe-eval'");
+    for (const dev of [true, false]) expect(csp(dev)).toContain("frame-ancestors 'none'");
   });
 });
