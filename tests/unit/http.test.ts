@@ -7,7 +7,8 @@ import { Refusal } from '../../server/errors';
 import { createAddressLimits } from '../../server/http/address-limits';
 import { clientAddress } from '../../server/http/address';
 import { securityHeaders } from '../../server/http/security-headers';
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createParticipants } from '../../server/http/participant';
 
 /** A port nothing listens on: taken, then released. */
 async function closedPort(): Promise<number> {
@@ -56,5 +57,27 @@ describe('security headers', () => {
     expect(csp(true)).toContain("'unsafe-eval'");
     expect(csp(false)).not.toContain("'unsafe-eval'");
     for (const dev of [true, false]) expect(csp(dev)).toContain("frame-ancestors 'none'");
+  });
+});
+
+describe('the voter cookie', () => {
+  const participants = createParticipants('secret', async () => true);
+  const minted = async () => {
+    const headers: string[] = [];
+    await participants.ensure({ headers: {} } as IncomingMessage, { appendHeader: (_name: string, value: string) => headers.push(value) } as unknown as ServerResponse);
+    return headers[0]!.split(';')[0]!;
+  };
+
+  it('is read among other cookies, with or without a space after the semicolon', async () => {
+    const cookie = await minted();
+    const id = cookie.split('=')[1]!.split('.')[0];
+    expect(participants.read(`theme=dark; ${cookie}`)).toBe(id);
+    expect(participants.read(`theme=dark;${cookie}`)).toBe(id);
+  });
+
+  it('is absent, not an error, when only other cookies or a forged signature come', async () => {
+    expect(participants.read('theme=dark; lang=en')).toBeUndefined();
+    expect(participants.read(undefined)).toBeUndefined();
+    expect(participants.read(`${(await minted()).slice(0, -2)}xx`)).toBeUndefined();
   });
 });
