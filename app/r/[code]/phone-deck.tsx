@@ -48,7 +48,7 @@ export function PhoneDeck({ code, deck, live, status, prediction, children }: Ph
         if (Math.abs(dx) > 60) go(shownIndex + (dx > 0 ? -1 : 1));
       }}
     >
-      <header data-phone-header className="sticky top-0 z-10 flex items-center justify-between bg-slate-900/95 px-4 py-2 text-sm">
+      <header data-phone-header className="sticky top-0 z-10 flex items-center justify-between bg-slate-900 px-4 py-2 text-sm">
         <h1 className="sr-only">Live slides, room {code}</h1>
         <span className="font-mono tracking-widest text-slate-400">{code}</span>
         <span data-testid="connection" data-status={status} className="flex items-center gap-2">
@@ -72,7 +72,7 @@ export function PhoneDeck({ code, deck, live, status, prediction, children }: Ph
       {/* The live poll, whatever slide the student is looking at. */}
       {children}
 
-      <nav data-phone-nav aria-label="Slides" className="sticky bottom-0 flex items-center gap-3 bg-slate-900/95 px-4 py-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
+      <nav data-phone-nav aria-label="Slides" className="sticky bottom-0 flex items-center gap-3 bg-slate-900 px-4 py-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
         <button aria-label="Previous slide" onClick={() => go(shownIndex - 1)} disabled={shownIndex === 0} className="h-12 w-14 rounded-lg bg-slate-700 text-2xl disabled:opacity-30">
           ‹
         </button>
