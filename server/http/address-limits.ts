@@ -29,23 +29,33 @@ export function createAddressLimits(limits: Limits, redis?: Redis) {
     }
   }
 
+  /** The guess that spends the minute's budget blocks the address for joinGuessBlockMs. */
+  async function wrongGuess(address: string) {
+    try {
+      const used = await guesses.consume(address);
+      if (used.remainingPoints === 0) await guesses.block(address, limits.joinGuessBlockMs / 1000);
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw new Refusal('UNAVAILABLE');
+    }
+  }
+
   return {
     mintVoter: (address: string) => take(voters, address),
     createRoom: (address: string) => take(rooms, address),
-    /** Refuses an address that has guessed too many unknown codes, saying how long to wait. */
-    async checkGuesses(address: string) {
+    /**
+     * Looks a room up for an address (socket or HTTP): refused, saying how long to wait, while
+     * the address is blocked; a NOT_FOUND counts as a wrong guess.
+     */
+    async lookUp<T>(address: string, find: () => Promise<T>): Promise<T> {
       const used = await guesses.get(address).catch(() => null);
       if (used && used.consumedPoints > limits.joinGuessesPerAddressPerMinute) {
         throw new Refusal('RATE_LIMITED', `Too many wrong codes; try again in ${Math.ceil(used.msBeforeNext / 1000)} s.`);
       }
-    },
-    /** The guess that spends the minute's budget blocks the address for joinGuessBlockMs. */
-    async wrongGuess(address: string) {
       try {
-        const used = await guesses.consume(address);
-        if (used.remainingPoints === 0) await guesses.block(address, limits.joinGuessBlockMs / 1000);
+        return await find();
       } catch (error) {
-        if (!(error instanceof RateLimiterRes)) throw new Refusal('UNAVAILABLE');
+        if (error instanceof Refusal && error.code === 'NOT_FOUND') await wrongGuess(address);
+        throw error;
       }
     },
   };

@@ -49,17 +49,12 @@ export function createApiRoutes(services: Services) {
   const joinUrl = (req: IncomingMessage, code: string) => `${publicBaseUrl(req.headers.host, services.port(), services.publicUrl)}/r/${code}`;
 
   /** Unknown codes count as guesses against the caller's address, as on the socket. */
-  async function roomFor(req: IncomingMessage, rawCode: string, ended = false): Promise<Room> {
-    const address = services.addressOf(req);
-    await services.addressLimits.checkGuesses(address);
-    const code = JoinCode.safeParse(rawCode);
-    try {
+  function roomFor(req: IncomingMessage, rawCode: string, ended = false): Promise<Room> {
+    return services.addressLimits.lookUp(services.addressOf(req), async () => {
+      const code = JoinCode.safeParse(rawCode);
       if (!code.success) throw new Refusal('NOT_FOUND');
-      return await openRoom(services, code.data, { ended });
-    } catch (error) {
-      if (error instanceof Refusal && error.code === 'NOT_FOUND') await services.addressLimits.wrongGuess(address);
-      throw error;
-    }
+      return openRoom(services, code.data, { ended });
+    });
   }
 
   function deckOf(room: Room) {

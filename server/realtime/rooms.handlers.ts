@@ -30,7 +30,8 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
   const { limits } = services;
 
   handle(socket, 'room:join', RoomJoin, 'anyone', async ({ code, presenterSecret }): Promise<RoomJoinResult> => {
-    const room = await openRoomCountingGuesses(code);
+    // A wrong code counts against the address: join codes cannot be enumerated at speed.
+    const room = await services.addressLimits.lookUp(services.addressOf(socket.request), () => openRoom(services, code));
     // A wrong secret is refused outright rather than downgraded to a student seat.
     if (presenterSecret !== undefined && !secretMatches(presenterSecret, room.presenterSecretHashes)) throw new Refusal('FORBIDDEN', 'That presenter key is not valid for this room.');
     const role = presenterSecret === undefined ? 'student' : 'presenter';
@@ -44,18 +45,6 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
     } else if (room.activePredictionId) services.boards.changed(code, room.activePredictionId);
     return { role, snapshot: await snapshotFor(services, await openRoom(services, code), socket) };
   });
-
-  /** A wrong code counts against the address: join codes cannot be enumerated at speed. */
-  async function openRoomCountingGuesses(code: string) {
-    const address = services.addressOf(socket.request);
-    await services.addressLimits.checkGuesses(address);
-    try {
-      return await openRoom(services, code);
-    } catch (error) {
-      if (error instanceof Refusal && error.code === 'NOT_FOUND') await services.addressLimits.wrongGuess(address);
-      throw error;
-    }
-  }
 
   handle(socket, 'room:snapshot', RoomSnapshotRequest, 'member', async (_input, { code }) => snapshotFor(services, await openRoom(services, code), socket));
 

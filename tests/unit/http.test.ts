@@ -32,7 +32,8 @@ describe('per-address budgets', () => {
     const limits = createAddressLimits(DEFAULT_LIMITS, redis);
     await expect(limits.mintVoter('10.0.0.1')).rejects.toThrow(Refusal);
     await expect(limits.mintVoter('10.0.0.1')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
-    await expect(limits.wrongGuess('10.0.0.1')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    const notFound = () => Promise.reject(new Refusal('NOT_FOUND'));
+    await expect(limits.lookUp('10.0.0.1', notFound)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     redis.disconnect();
   });
 });
