@@ -10,7 +10,7 @@
  *   writers landing on one room between a read and a write, which no test can arrange without
  *   a stand-in store;
  * - log lines (`console.error` prefixes in audience.ts and handler.ts): not a promise.
- * - `consumedPoints >` versus `>=` in address-limits.ts's checkGuesses: the guess that spends the
+ * - `consumedPoints >` versus `>=` in address-limits.ts's lookUp: the guess that spends the
  *   budget also blocks the address (consumed past the budget), so both comparisons read the same.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
