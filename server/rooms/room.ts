@@ -1,5 +1,5 @@
 import type { RoomSnapshot, SlidePosition } from '../protocol';
-import type { Deck } from '../decks/types';
+import type { Deck, DeckPoll } from '../decks/types';
 import { Refusal } from '../errors';
 import { NO_TEAMS } from '../predictions/teams';
 import { predictionForSlide } from '../predictions/prediction';
@@ -69,8 +69,13 @@ export function arriveAt(room: Room, deck: Deck, to: SlidePosition) {
   return { room: next, slideVersion, pollVersion, pollChanged, predictionChanged };
 }
 
-export function findDeckPoll(deck: Deck, pollId: string) {
-  return deck.stacks.flat().find((s) => s.poll?.id === pollId)?.poll;
+/** A deck's polls by id, built once per deck: every vote looks its poll up (bounds, names). */
+const pollsByDeck = new WeakMap<Deck, Map<string, DeckPoll>>();
+
+export function findDeckPoll(deck: Deck, pollId: string): DeckPoll | undefined {
+  let polls = pollsByDeck.get(deck);
+  if (!polls) pollsByDeck.set(deck, (polls = new Map(deck.stacks.flat().flatMap((s) => (s.poll ? [[s.poll.id, s.poll] as const] : [])))));
+  return polls.get(pollId);
 }
 
 type SnapshotParts = Partial<Pick<RoomSnapshot, 'poll' | 'myVote' | 'prediction' | 'team'>>;
