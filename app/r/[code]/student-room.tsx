@@ -13,7 +13,15 @@ import { Ballot } from './ballot';
 import { PhoneDeck } from './phone-deck';
 
 // Yjs loads only on a prediction slide, so the page's first load stays small.
-const TeamSheet = dynamic(() => import('./team-sheet'), { ssr: false, loading: () => <p className="mx-4 text-slate-400">Opening your team’s sheet…</p> });
+// The placeholder is a landmark like the sheet it stands for, so nothing on the page sits outside one while the chunk loads.
+const TeamSheet = dynamic(() => import('./team-sheet'), {
+  ssr: false,
+  loading: () => (
+    <section aria-label="Team prediction" className="mx-4 text-slate-400">
+      <p>Opening your team’s sheet…</p>
+    </section>
+  ),
+});
 
 /** In a room of tables, a student picks theirs before their team's sheet opens. */
 function TablePicker({ tables, socket }: { tables: number; socket?: RoomSocket }) {
