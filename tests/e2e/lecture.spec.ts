@@ -12,6 +12,7 @@ async function speakerFor(presenter: Page, code: string) {
   const speaker = await presenter.context().newPage();
   await speaker.goto(`/present/${code}/speaker`);
   await expect(speaker.getByTestId('notes')).toBeVisible();
+  await expect(speaker.getByTestId('speaker-connection')).toHaveAttribute('data-status', 'live');
   return speaker;
 }
 

@@ -93,6 +93,9 @@ function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, st
   const hidePairing = useCallback(() => setPairing(undefined), []);
   const [help, setHelp] = useState(false);
   const [keyError, setKeyError] = useState<string | undefined>();
+  useEffect(() => {
+    if (status === 'live') setKeyError(undefined);
+  }, [status]);
   const timer = useLectureTimer(code, startedAt);
   // When the live slide (not a fragment) last changed: time spent on this slide.
   const [slideSince, setSlideSince] = useState(() => Date.now());
@@ -118,6 +121,8 @@ function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, st
     });
   };
   const step = (direction: 1 | -1) => {
+    // Before the room has answered our join the server would refuse the move; say so, don't drop it silently.
+    if (status !== 'live') return setKeyError('Not connected to the room yet: the deck did not move.');
     const from = ahead.current?.to ?? live;
     go(direction === 1 ? nextPosition(deck, from) : previousPosition(deck, from));
   };
