@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Choice } from '../protocol';
-import type { Poll } from '../polls/poll';
+import type { Ballot, Poll } from '../polls/poll';
 import type { Room } from '../rooms/room';
 import type { CastOutcome, Store } from './store';
 
@@ -27,6 +27,40 @@ type PollDefinition = Pick<Poll, 'question' | 'kind' | 'options' | 'correct' | '
 function pollFromRow(row: PollRow): Poll {
   const def = JSON.parse(row.definition) as PollDefinition;
   return { roomCode: row.room_code, id: row.poll_id, ...def, round: row.round, status: row.status, revealed: row.revealed === 1, createdAt: row.created_at, version: row.version };
+}
+
+/**
+ * Group commit: the calls made in one turn of the event loop (a class voting at once) share one
+ * transaction, written at the end of the turn; each promise settles only after that commit.
+ * `commitNow` writes the waiting group at once, so a verb called after them sees them first. If
+ * the shared transaction fails (it rolled back, so nothing of it is stored), each is retried
+ * alone so one bad item fails only its own caller.
+ */
+function groupCommit<T, R>(all: (items: T[]) => R[], one: (item: T) => R) {
+  let waiting: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  const commitNow = () => {
+    if (waiting.length === 0) return;
+    const batch = waiting;
+    waiting = [];
+    try {
+      const results = all(batch.map((w) => w.item));
+      batch.forEach((w, i) => w.resolve(results[i]!));
+    } catch {
+      for (const w of batch) {
+        try {
+          w.resolve(one(w.item));
+        } catch (error) {
+          w.reject(error);
+        }
+      }
+    }
+  };
+  const add = (item: T) =>
+    new Promise<R>((resolve, reject) => {
+      if (waiting.length === 0) setImmediate(commitNow);
+      waiting.push({ item, resolve, reject });
+    });
+  return { add, commitNow };
 }
 
 /** Every table that holds a room's data, children first, for deleting expired rooms. */
@@ -106,7 +140,7 @@ export function roomVerbs(db: Database.Database): RoomVerbs {
     if (updated && clearBallots) q.deleteBallots.run(next.roomCode, next.id);
     return updated;
   });
-  const castBallot = db.transaction((b: { roomCode: string; pollId: string; round: number; participantId: string; choice: Choice; at: number }): CastOutcome => {
+  const castOne = (b: Ballot): CastOutcome => {
     const box = q.ballotBox.get(b.roomCode, b.pollId);
     if (!box) return 'missing';
     if (!box.on_screen) return 'not-on-screen';
@@ -114,9 +148,11 @@ export function roomVerbs(db: Database.Database): RoomVerbs {
     if (box.round !== b.round) return 'round-over';
     q.upsertBallot.run(b.roomCode, b.pollId, b.round, b.participantId, JSON.stringify(b.choice), b.at);
     return 'cast';
-  });
+  };
+  const castAll = db.transaction((ballots: Ballot[]) => ballots.map(castOne));
+  const ballots = groupCommit(castAll, (b) => castAll([b])[0]!);
 
-  return {
+  const verbs: RoomVerbs = {
     async createRoom(room) {
       return createRoom(room);
     },
@@ -164,9 +200,7 @@ export function roomVerbs(db: Database.Database): RoomVerbs {
     async updatePoll(next, options) {
       return updatePoll(next, options?.clearBallots ?? false);
     },
-    async castBallot(ballot) {
-      return castBallot(ballot);
-    },
+    castBallot: ballots.add,
     async getBallot(code, pollId, round, participantId) {
       const row = q.ballot.get(code, pollId, round, participantId);
       return row && (JSON.parse(row.choice) as Choice);
@@ -175,4 +209,10 @@ export function roomVerbs(db: Database.Database): RoomVerbs {
       return q.ballots.all(code, pollId).map((r) => ({ roomCode: r.room_code, pollId: r.poll_id, round: r.round, participantId: r.participant_id, choice: JSON.parse(r.choice), at: r.at }));
     },
   };
+  // Every other verb first writes the ballots cast before it: calls take effect in the order made.
+  const afterWaitingBallots = Object.entries(verbs as Record<string, (...args: never[]) => unknown>).map(([name, verb]) => [
+    name,
+    name === 'castBallot' ? verb : (...args: never[]) => (ballots.commitNow(), verb(...args)),
+  ]);
+  return Object.fromEntries(afterWaitingBallots) as RoomVerbs;
 }

@@ -42,7 +42,9 @@ export interface Store {
   updatePoll(next: Poll, options?: { clearBallots?: boolean }): Promise<boolean>;
   /**
    * Inserts or replaces the participant's ballot for its round, only if the poll is on screen,
-   * open and in that round, all checked in the same transaction as the write.
+   * open and in that round, all checked in the same transaction as the write. Ballots cast in
+   * one turn of the event loop may share that transaction (group commit); each settles after it
+   * commits, and a verb called after them sees them.
    */
   castBallot(ballot: Ballot): Promise<CastOutcome>;
   getBallot(code: string, pollId: string, round: number, participantId: string): Promise<Choice | undefined>;

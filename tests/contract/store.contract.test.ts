@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Choice } from '../../server/protocol';
 import { closePoll, pollFromAdHoc, resetPoll, revealPoll, startRevote } from '../../server/polls/poll';
-import type { Poll } from '../../server/polls/poll';
+import type { Ballot, Poll } from '../../server/polls/poll';
 import { openPrediction, lockPrediction, revealStep } from '../../server/predictions/prediction';
 import { newRoom } from '../../server/rooms/room';
 import type { Room } from '../../server/rooms/room';
@@ -77,6 +77,15 @@ describe.each(STORES)('the $name store', (factory) => {
     expect(await store.updateRoom({ ...room, activePollId: null, version: 2 }, 1)).toBe(true);
     expect(await store.castBallot(ballot(reopened, 'p2'))).toBe('not-on-screen');
     expect(await store.listBallots(room.code, poll.id)).toHaveLength(1);
+  });
+
+  it('answers each of the ballots cast together on its own: one that cannot be stored fails alone, the others count', async () => {
+    await open();
+    const { room, poll } = await roomWithPoll();
+    const unstorable = { ...ballot(poll, 'p2'), choice: { option: 1n } } as unknown as Ballot;
+    const outcomes = await Promise.allSettled([store.castBallot(ballot(poll, 'p1')), store.castBallot(unstorable), store.castBallot({ ...ballot(poll, 'p3'), pollId: 'nope' }), store.castBallot(ballot(poll, 'p4'))]);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'rejected'))).toEqual(['cast', 'rejected', 'missing', 'cast']);
+    expect((await store.listBallots(room.code, poll.id)).map((b) => b.participantId).sort()).toEqual(['p1', 'p4']);
   });
 
   it('changes a poll only from the version it expects, and a reset clears its ballots in the same step', async () => {
