@@ -209,10 +209,13 @@ export function roomVerbs(db: Database.Database): RoomVerbs {
       return q.ballots.all(code, pollId).map((r) => ({ roomCode: r.room_code, pollId: r.poll_id, round: r.round, participantId: r.participant_id, choice: JSON.parse(r.choice), at: r.at }));
     },
   };
-  // Every other verb first writes the ballots cast before it: calls take effect in the order made.
+  // The verbs whose outcome a waiting ballot could change first write the ballots cast before
+  // them, so calls take effect in the order made; reads of rooms and polls do not wait, so the
+  // votes of one burst (each reading its poll) still share a transaction.
+  const seesBallots = new Set<string>(['updateRoom', 'deleteRoomsCreatedBefore', 'addPoll', 'updatePoll', 'getBallot', 'listBallots']);
   const afterWaitingBallots = Object.entries(verbs as Record<string, (...args: never[]) => unknown>).map(([name, verb]) => [
     name,
-    name === 'castBallot' ? verb : (...args: never[]) => (ballots.commitNow(), verb(...args)),
+    seesBallots.has(name) ? (...args: never[]) => (ballots.commitNow(), verb(...args)) : verb,
   ]);
   return Object.fromEntries(afterWaitingBallots) as RoomVerbs;
 }
