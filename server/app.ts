@@ -13,6 +13,8 @@ import { createAddressLimits } from './http/address-limits';
 import { securityHeaders } from './http/security-headers';
 import type { Redis } from 'ioredis';
 import { createApiRoutes } from './http/routes';
+import { createFirstSlides } from './http/first-slide';
+import { FIRST_SLIDE_HEADER, encodeFirstSlide } from './protocol/first-slide';
 import { createTallies } from './polls/tallies';
 import { createAudience } from './realtime/audience';
 import { createMemoryLive } from './live/live';
@@ -101,13 +103,20 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   await sweep();
   const sweeper = setInterval(sweep, SWEEP_EVERY_MS).unref();
   const handleApi = createApiRoutes(services);
+  const firstSlide = createFirstSlides(services);
 
   const headers = securityHeaders(options.dev ?? false);
   const http = createHttpServer(async (req, res) => {
     if (req.url?.startsWith(SOCKET_PATH)) return engine.handleRequest(req as never, res);
     for (const [name, value] of headers) res.setHeader(name, value);
-    // A phone opening a room page gets its voter id before its socket connects.
-    if (req.url?.startsWith('/r/')) await participants.ensure(req, res);
+    delete req.headers[FIRST_SLIDE_HEADER];
+    // A phone opening a room page gets its voter id before its socket connects, and the live slide in the page's HTML.
+    if (req.url?.startsWith('/r/')) {
+      await participants.ensure(req, res);
+      const code = /^\/r\/([^/?#]+)\/?(?:[?#]|$)/.exec(req.url)?.[1];
+      const slide = code && (await firstSlide(req, code));
+      if (slide) req.headers[FIRST_SLIDE_HEADER] = encodeFirstSlide(slide);
+    }
     if (await handleApi(req, res)) return;
     if (options.web) return options.web.handle(req, res);
     res.writeHead(404).end();

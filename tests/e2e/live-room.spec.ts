@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { devices, expect, test } from '@playwright/test';
 import { SHOTS, phone, present, slideOf } from './helpers';
 
 test('phones follow the presenter, catch up after a reload and come back to live', async ({ browser }) => {
@@ -86,4 +86,26 @@ test('notes never reach a phone, and a wrong code gets a friendly page', async (
   await expect(pixel.getByRole('heading', { name: 'No room with that code' })).toBeVisible();
   await expect(pixel.getByRole('link', { name: 'Enter another code' })).toBeVisible();
   await pixel.screenshot({ path: `${SHOTS}/phone-wrong-code.png` });
+});
+
+test('the live slide is in the phone page’s HTML: a phone sees it, fragments as far as the presenter went, before any script runs', async ({ browser }) => {
+  const { presenter, code } = await present(browser);
+  await presenter.keyboard.press('ArrowRight');
+  await presenter.keyboard.press('ArrowRight'); // "How it works", first fragment
+  await expect(presenter.getByTestId('projector')).toHaveAttribute('data-f', '0');
+
+  const { defaultBrowserType: _webkit, ...pixel } = devices['Pixel 7'];
+  const scriptless = await (await browser.newContext({ ...pixel, javaScriptEnabled: false })).newPage();
+  await scriptless.goto(`/r/${code}`);
+  const first = scriptless.getByTestId('first-slide');
+  await expect(first).toContainText('How it works');
+  await expect(first.locator('.fragment').first()).toBeVisible();
+  await expect(first.locator('.fragment').nth(1)).toBeHidden();
+  await expect(scriptless.locator('[data-phone-header]')).toContainText(`2 / `);
+  await scriptless.screenshot({ path: `${SHOTS}/phone-first-slide-no-js.png` });
+
+  // With its script, the page goes live on the same slide.
+  const live = await phone(browser, 'Pixel 7', code);
+  await expect(slideOf(live)).toHaveAttribute('data-f', '0');
+  await expect(live.getByTestId('first-slide')).toHaveCount(0);
 });

@@ -8,8 +8,46 @@ import { useRevealedBlanks } from '../../lib/revealed-blanks';
 import type { PredictionState } from '../../../server/protocol/predictions';
 import { orderIndex, slideOrder } from '../../lib/positions';
 import type { ConnectionStatus } from '../../lib/use-room';
+import type { FirstSlide } from '../../../server/protocol/first-slide';
 
 const STATUS_LABEL: Record<ConnectionStatus, string> = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…', failed: 'Offline' };
+
+function PhoneHeader({ code, status, counter }: { code: string; status: ConnectionStatus; counter: string }) {
+  return (
+    <header data-phone-header className="sticky top-0 z-10 flex items-center justify-between bg-slate-900 px-4 py-2 text-sm">
+      <h1 className="sr-only">Live slides, room {code}</h1>
+      <span className="font-mono tracking-widest text-slate-400">{code}</span>
+      <span data-testid="connection" data-status={status} className="flex items-center gap-2">
+        <span className={`inline-block h-2.5 w-2.5 rounded-full ${status === 'live' ? 'bg-emerald-400' : 'bg-amber-400'}`} />
+        {STATUS_LABEL[status]}
+      </span>
+      <span className="text-slate-400">{counter}</span>
+    </header>
+  );
+}
+
+/**
+ * The live slide as the server put it in the page's HTML: shown while the page's script loads
+ * and the socket joins, then replaced by the PhoneDeck it looks like.
+ */
+export function FirstSlideView({ code, slide }: { code: string; slide: FirstSlide }) {
+  return (
+    <div className="phone flex min-h-dvh flex-col">
+      <PhoneHeader code={code} status="connecting" counter={`${slide.index + 1} / ${slide.total}`} />
+      <main
+        data-testid="first-slide"
+        data-h={slide.h}
+        data-v={slide.v}
+        data-f={slide.f}
+        className={`slide-body phone-slide flex-1 px-5 py-6 ${slide.className ?? ''}`}
+        dangerouslySetInnerHTML={{ __html: slide.html }}
+      />
+      <nav data-phone-nav aria-label="Slides" className="sticky bottom-0 flex items-center gap-3 bg-slate-900 px-4 py-3 pb-[max(0.75rem,env(safe-area-inset-bottom))]">
+        <span className="flex-1 text-center text-slate-400">Joining the room…</span>
+      </nav>
+    </div>
+  );
+}
 
 /**
  * The phone's slide viewer: one slide at a time, reflowed for a portrait screen (no reveal.js
@@ -48,17 +86,7 @@ export function PhoneDeck({ code, deck, live, status, prediction, children }: Ph
         if (Math.abs(dx) > 60) go(shownIndex + (dx > 0 ? -1 : 1));
       }}
     >
-      <header data-phone-header className="sticky top-0 z-10 flex items-center justify-between bg-slate-900 px-4 py-2 text-sm">
-        <h1 className="sr-only">Live slides, room {code}</h1>
-        <span className="font-mono tracking-widest text-slate-400">{code}</span>
-        <span data-testid="connection" data-status={status} className="flex items-center gap-2">
-          <span className={`inline-block h-2.5 w-2.5 rounded-full ${status === 'live' ? 'bg-emerald-400' : 'bg-amber-400'}`} />
-          {STATUS_LABEL[status]}
-        </span>
-        <span className="text-slate-400">
-          {shownIndex + 1} / {order.length}
-        </span>
-      </header>
+      <PhoneHeader code={code} status={status} counter={`${shownIndex + 1} / ${order.length}`} />
 
       <main
         ref={bodyRef}

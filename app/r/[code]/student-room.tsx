@@ -10,7 +10,8 @@ import { useRoom } from '../../lib/use-room';
 import type { RoomSocket } from '../../lib/use-room';
 import { RoomProblem } from '../../room-problem';
 import { Ballot } from './ballot';
-import { PhoneDeck } from './phone-deck';
+import { FirstSlideView, PhoneDeck } from './phone-deck';
+import type { FirstSlide } from '../../../server/protocol/first-slide';
 
 // Yjs loads only on a prediction slide, so the page's first load stays small.
 // The placeholder is a landmark like the sheet it stands for, so nothing on the page sits outside one while the chunk loads.
@@ -62,7 +63,7 @@ function Announcer({ deck, slide, poll }: { deck: PublicDeck; slide: SlidePositi
   );
 }
 
-export function StudentRoom({ code }: { code: string }) {
+export function StudentRoom({ code, firstSlide }: { code: string; firstSlide?: FirstSlide }) {
   const [deck, setDeck] = useState<Loaded<PublicDeck> | undefined>();
   const room = useRoom(code);
 
@@ -73,6 +74,7 @@ export function StudentRoom({ code }: { code: string }) {
   if (deck && !deck.ok) return <RoomProblem code={code} error={deck.error} />;
   if (room.status === 'failed' && room.error) return <RoomProblem code={code} error={room.error} />;
   if (!deck || !room.slide) {
+    if (firstSlide) return <FirstSlideView code={code} slide={firstSlide} />;
     return <main className="flex min-h-dvh items-center justify-center text-lg text-slate-300">Joining {code}…</main>;
   }
   const prediction = room.prediction && deck.data.stacks.flat().find((s) => s.prediction?.id === room.prediction!.id)?.prediction;
