@@ -16,15 +16,16 @@
  *    initial set (transitively) gives what the route can fetch later (the presenter's reveal.js).
  *
  * Sizes are the files on disk (minified); gzip is zlib at its default level, as Next's
- * `compress` serves them.
+ * `compress` serves them; brotli (at its default, the best quality) is what a CDN or nginx with
+ * precompressed files would serve instead.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 
-export type FileSize = { file: string; bytes: number; gzip: number };
-export type FileGroup = { files: FileSize[]; bytes: number; gzip: number };
+export type FileSize = { file: string; bytes: number; gzip: number; brotli: number };
+export type FileGroup = { files: FileSize[]; bytes: number; gzip: number; brotli: number };
 export type RouteBundle = {
   route: string;
   /** Script tags in the page's HTML: framework + runtime + the route's own chunks. */
@@ -47,9 +48,10 @@ type BuildManifest = { rootMainFiles?: string[]; polyfillFiles?: string[] };
 function sizes(nextDir: string, files: Iterable<string>): FileGroup {
   const list = [...new Set(files)].sort().map((file): FileSize => {
     const data = readFileSync(join(nextDir, file));
-    return { file, bytes: data.length, gzip: gzipSync(data).length };
+    return { file, bytes: data.length, gzip: gzipSync(data).length, brotli: brotliCompressSync(data).length };
   });
-  return { files: list, bytes: list.reduce((s, f) => s + f.bytes, 0), gzip: list.reduce((s, f) => s + f.gzip, 0) };
+  const total = (key: 'bytes' | 'gzip' | 'brotli') => list.reduce((sum, f) => sum + f[key], 0);
+  return { files: list, bytes: total('bytes'), gzip: total('gzip'), brotli: total('brotli') };
 }
 
 function readRscManifest(file: string, page: string): RscManifest {

@@ -4,6 +4,7 @@
  * servers, drawn here as a plain SVG string (no chart library).
  */
 import type { BundleReport } from './bundle';
+import type { FirstSlideReport } from './first-slide';
 import type { ServerKind } from './child';
 import type { ScenarioResult } from './scenario';
 import { kib, round, table } from './stats';
@@ -88,7 +89,7 @@ export function correctness(size: SizeReport, server: ServerKind): string[] {
   return problems;
 }
 
-export function markdownSummary(run: { startedAt: string; machine: Machine; config: Record<string, unknown>; sizes: SizeReport[]; warnings: string[]; bundles: BundleReport }): string {
+export function markdownSummary(run: { startedAt: string; machine: Machine; config: Record<string, unknown>; sizes: SizeReport[]; warnings: string[]; bundles: BundleReport; firstSlide?: FirstSlideReport }): string {
   const m = run.machine;
   const out: string[] = [
     `# yieldroom bench, ${run.startedAt}`,
@@ -117,7 +118,29 @@ export function markdownSummary(run: { startedAt: string; machine: Machine; conf
   }
   if (run.bundles.ok) {
     out.push('', '## Page JavaScript (production build)', '');
-    out.push('```', table([['route', 'initial JS gzip KB', 'lazy JS gzip KB', 'CSS gzip KB'], ...run.bundles.routes.map((r) => [r.route, kib(r.initialJs.gzip), kib(r.lazyJs.gzip), kib(r.css.gzip)])]), '```');
+    out.push(
+      '```',
+      table([
+        ['route', 'initial JS gzip KB', 'brotli KB', 'lazy JS gzip KB', 'brotli KB', 'CSS gzip KB', 'brotli KB'],
+        ...run.bundles.routes.map((r) => [r.route, kib(r.initialJs.gzip), kib(r.initialJs.brotli), kib(r.lazyJs.gzip), kib(r.lazyJs.brotli), kib(r.css.gzip), kib(r.css.brotli)]),
+      ]),
+      '```',
+    );
+  }
+  const page = run.firstSlide;
+  if (page?.ok) {
+    out.push('', '## First slide on a phone', '');
+    out.push(
+      `Pixel 7 in Chromium, ${page.network}, CPU slowed ${page.cpuSlowdown}×, a cold context each of ${page.runs} runs; the talk's room on "${page.slide}". Times from navigation start (ms); the page's HTML is ${kib(page.htmlBytes)} KB.`,
+      '',
+      '| until | p50 | max |',
+      '|---|--:|--:|',
+      `| the live slide's heading is visible (rendered into the HTML) | ${round(page.headingVisibleMs.p50, 0)} | ${round(page.headingVisibleMs.max, 0)} |`,
+      `| largest contentful paint | ${round(page.largestPaintMs.p50, 0)} | ${round(page.largestPaintMs.max, 0)} |`,
+      `| the page is live (script, deck, socket joined): when the slide showed before | ${round(page.liveMs.p50, 0)} | ${round(page.liveMs.max, 0)} |`,
+    );
+  } else if (page) {
+    out.push('', `## First slide on a phone`, '', `Not measured: ${page.message}.`);
   }
   return `${out.join('\n')}\n`;
 }

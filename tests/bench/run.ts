@@ -4,7 +4,8 @@
  * one run, so every figure comes with its ratio to the floor measured on the same box minutes
  * apart. Per N: join rate; slide fan-out p50/p95/p99/max at each pace, event-loop lag and CPU;
  * server RSS per student; a vote round spread over ~1 s and one all at once (acked/s, ack
- * p50/p99, time until the presenter's tally is exact). Plus the JS the pages download.
+ * p50/p99, time until the presenter's tally is exact). Plus the JS the pages download, and the
+ * first slide on a throttled phone (tests/bench/first-slide.ts).
  *
  * Each server runs in a child process of its own, so its RSS and CPU are its own; this process
  * is the load generator (presenter and every student socket), so one clock times both ends.
@@ -17,6 +18,8 @@ import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Client } from '../support/server';
 import { measureBundles } from './bundle';
+import { measureFirstSlide } from './first-slide';
+import type { FirstSlideReport } from './first-slide';
 import { killAllChildren, SERVER_KINDS } from './child';
 import type { ServerKind } from './child';
 import { correctness, markdownSummary, p99Chart } from './report';
@@ -37,6 +40,7 @@ const HELP = `npm run bench -- [flags]
   --spread-ms 1000
   --batch 200           sockets connected at once while joining
   --timeout 900         seconds before everything is killed (exit 2)
+  --page-runs 5         first slide on a throttled phone (needs \`npm run build\`), cold runs; 0 skips
   --out bench/results   where the reports go
 BENCH_CPU_PROF=dir writes a V8 CPU profile of each server child.`;
 
@@ -51,6 +55,7 @@ const { values: flags } = parseArgs({
     'spread-ms': { type: 'string', default: '1000' },
     batch: { type: 'string', default: '200' },
     timeout: { type: 'string', default: '900' },
+    'page-runs': { type: 'string', default: '5' },
     out: { type: 'string', default: 'bench/results' },
     help: { type: 'boolean', default: false },
   },
@@ -80,6 +85,7 @@ const voteModes: VoteMode[] =
 const spreadMs = positive('spread-ms', flags['spread-ms']);
 const connectBatch = Math.round(positive('batch', flags.batch));
 const timeoutS = positive('timeout', flags.timeout);
+const pageRuns = Math.round(positive('page-runs', flags['page-runs'], true));
 const outDir = resolve(REPO_ROOT, flags.out);
 const pacesFor = (students: number) => (slowRate > 0 && students >= slowFrom && slowRate !== rate ? [rate, slowRate] : [rate]);
 
@@ -152,7 +158,7 @@ const machine: Machine = {
   loadAtStart,
   busyBeforeStart: busyAtStart,
 };
-const config = { n: sizes, rate, slowRate, slowFrom, seconds, votes: voteModes, spreadMs, connectBatch };
+const config = { n: sizes, rate, slowRate, slowFrom, seconds, votes: voteModes, spreadMs, connectBatch, pageRuns };
 console.log(`yieldroom bench — node ${machine.node}, ${machine.cores} cores (${machine.cpu}), ${machine.totalMemGiB} GiB; open files ${machine.openFiles}; ephemeral ports ${portRange ?? '?'}`);
 console.log(`N ${sizes.join(', ')}; ${seconds} s of slide:set per pace (${rate}/s${slowRate > 0 ? `, and ${slowRate}/s at N ≥ ${slowFrom}` : ''}); votes: ${voteModes.join(', ') || 'none'}`);
 for (const warning of warnings) console.log(`WARNING: ${warning}`);
@@ -197,7 +203,13 @@ for (const students of sizes) {
 }
 
 const bundles = measureBundles(REPO_ROOT, ['r/[code]', 'present/[code]']);
-const summary = markdownSummary({ startedAt, machine, config, sizes: reports, warnings, bundles });
+let firstSlide: FirstSlideReport | undefined;
+if (pageRuns > 0) {
+  console.log(`▶ first slide on a throttled phone, ${pageRuns} cold runs`);
+  firstSlide = await measureFirstSlide(REPO_ROOT, pageRuns);
+  writeFileSync(join(outDir, `${date}-first-slide.json`), `${JSON.stringify({ startedAt, machine, ...firstSlide }, null, 2)}\n`);
+}
+const summary = markdownSummary({ startedAt, machine, config, sizes: reports, warnings, bundles, firstSlide });
 const summaryFile = join(outDir, `${date}.md`);
 const chartFile = join(outDir, `${date}-p99.svg`);
 writeFileSync(summaryFile, `${summary}\n![p99 against N](${date}-p99.svg)\n`);
