@@ -14,6 +14,7 @@ import { securityHeaders } from './http/security-headers';
 import type { Redis } from 'ioredis';
 import { createApiRoutes } from './http/routes';
 import { createFirstSlides } from './http/first-slide';
+import { createStaticFiles } from './http/compressed';
 import { FIRST_SLIDE_HEADER, encodeFirstSlide } from './protocol/first-slide';
 import { createTallies } from './polls/tallies';
 import { createAudience } from './realtime/audience';
@@ -31,6 +32,8 @@ import { createBoards } from './realtime/prediction-view';
 export type WebApp = {
   handle: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void | Promise<void>;
+  /** The build's `.next/static`, served compressed once (production; in dev Next serves it). */
+  staticDir?: string;
 };
 
 export type ServerOptions = {
@@ -104,6 +107,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const sweeper = setInterval(sweep, SWEEP_EVERY_MS).unref();
   const handleApi = createApiRoutes(services);
   const firstSlide = createFirstSlides(services);
+  const serveStatic = options.web?.staticDir ? createStaticFiles(options.web.staticDir) : undefined;
 
   const headers = securityHeaders(options.dev ?? false);
   const http = createHttpServer(async (req, res) => {
@@ -118,6 +122,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       if (slide) req.headers[FIRST_SLIDE_HEADER] = encodeFirstSlide(slide);
     }
     if (await handleApi(req, res)) return;
+    if (serveStatic && (await serveStatic(req, res))) return;
     if (options.web) return options.web.handle(req, res);
     res.writeHead(404).end();
   });

@@ -13,6 +13,9 @@ import { openRoom } from '../realtime/open-room';
 import type { Services } from '../realtime/types';
 import { resultsCsv, resultsReport } from '../polls/export';
 import { publicBaseUrl } from './public-url';
+import { encodeOnce, sendEncoded } from './compressed';
+import type { Encoded } from './compressed';
+import type { Deck } from '../decks/types';
 import { predictionReports } from '../realtime/prediction-view';
 
 const CreateRoom = z.strictObject({ deckId: z.string().min(1).max(100) });
@@ -41,6 +44,14 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 function bearer(req: IncomingMessage): string | undefined {
   return /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+}
+
+/** A deck's public JSON, compressed once per deck: every phone in the room fetches the same one. */
+const publicDecks = new WeakMap<Deck, Promise<Encoded>>();
+function publicDeckBody(deck: Deck): Promise<Encoded> {
+  let body = publicDecks.get(deck);
+  if (!body) publicDecks.set(deck, (body = encodeOnce(JSON.stringify(publicDeck(deck)))));
+  return body;
 }
 
 /** Handles `/healthz` and `/api/*`; returns false for anything else (Next's pages). */
@@ -101,7 +112,7 @@ export function createApiRoutes(services: Services) {
           return send(res, 200, { code: room.code, deckId: room.deckId, title: deck.title, joinUrl: joinUrl(req, room.code) });
         case 'deck':
           await services.participants.ensure(req, res);
-          return send(res, 200, publicDeck(deck));
+          return sendEncoded(req, res, await publicDeckBody(deck), { 'content-type': 'application/json', 'cache-control': 'no-store' });
         case 'speaker-deck':
           assertPresenter(req, room);
           return send(res, 200, deck);

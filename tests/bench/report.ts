@@ -5,6 +5,7 @@
  */
 import type { BundleReport } from './bundle';
 import type { FirstSlideReport } from './first-slide';
+import type { JoinStormReport } from './join-storm';
 import type { ServerKind } from './child';
 import type { ScenarioResult } from './scenario';
 import { kib, round, table } from './stats';
@@ -89,7 +90,7 @@ export function correctness(size: SizeReport, server: ServerKind): string[] {
   return problems;
 }
 
-export function markdownSummary(run: { startedAt: string; machine: Machine; config: Record<string, unknown>; sizes: SizeReport[]; warnings: string[]; bundles: BundleReport; firstSlide?: FirstSlideReport }): string {
+export function markdownSummary(run: { startedAt: string; machine: Machine; config: Record<string, unknown>; sizes: SizeReport[]; warnings: string[]; bundles: BundleReport; joinStorm?: JoinStormReport; firstSlide?: FirstSlideReport }): string {
   const m = run.machine;
   const out: string[] = [
     `# yieldroom bench, ${run.startedAt}`,
@@ -126,6 +127,23 @@ export function markdownSummary(run: { startedAt: string; machine: Machine; conf
       ]),
       '```',
     );
+  }
+  const storm = run.joinStorm;
+  if (storm?.ok) {
+    out.push('', '## Join storm', '');
+    out.push(
+      `${storm.phones.toLocaleString('en')} phones open the student page within ${storm.windowMs / 1000} s, each fetching the HTML, its ${storm.requestsPerPhone - 3} scripts and stylesheets, the deck, then joining over a socket (${kib(storm.bytesPerPhone)} KB decoded per phone). One load generator and one connection pool: no floor to compare with (the floor has no page).`,
+      '',
+      '| measure | value |',
+      '|---|--:|',
+      `| phones joined | ${storm.joined} of ${storm.phones}${storm.failed.length ? ` (failed: ${storm.failed.join('; ')})` : ''} |`,
+      `| per phone, first request to snapshot, p50 ms | ${round(storm.perPhoneMs.p50, 0)} |`,
+      `| p99 ms | ${round(storm.perPhoneMs.p99, 0)} |`,
+      `| the last snapshot, ms after the first phone | ${round(storm.lastSnapshotMs, 0)} |`,
+      `| server CPU s for the storm | ${round(storm.serverCpuSeconds, 1)} |`,
+    );
+  } else if (storm) {
+    out.push('', '## Join storm', '', `Not measured: ${storm.message}.`);
   }
   const page = run.firstSlide;
   if (page?.ok) {

@@ -5,7 +5,8 @@
  * apart. Per N: join rate; slide fan-out p50/p95/p99/max at each pace, event-loop lag and CPU;
  * server RSS per student; a vote round spread over ~1 s and one all at once (acked/s, ack
  * p50/p99, time until the presenter's tally is exact). Plus the JS the pages download, and the
- * first slide on a throttled phone (tests/bench/first-slide.ts).
+ * join storm (tests/bench/join-storm.ts) and the first slide on a throttled phone
+ * (tests/bench/first-slide.ts), both against the production build.
  *
  * Each server runs in a child process of its own, so its RSS and CPU are its own; this process
  * is the load generator (presenter and every student socket), so one clock times both ends.
@@ -20,6 +21,8 @@ import type { Client } from '../support/server';
 import { measureBundles } from './bundle';
 import { measureFirstSlide } from './first-slide';
 import type { FirstSlideReport } from './first-slide';
+import { measureJoinStorm } from './join-storm';
+import type { JoinStormReport } from './join-storm';
 import { killAllChildren, SERVER_KINDS } from './child';
 import type { ServerKind } from './child';
 import { correctness, markdownSummary, p99Chart } from './report';
@@ -40,6 +43,8 @@ const HELP = `npm run bench -- [flags]
   --spread-ms 1000
   --batch 200           sockets connected at once while joining
   --timeout 900         seconds before everything is killed (exit 2)
+  --storm 1000          join storm: phones loading the student page (needs \`npm run build\`); 0 skips
+  --storm-seconds 10    the window they arrive in
   --page-runs 5         first slide on a throttled phone (needs \`npm run build\`), cold runs; 0 skips
   --out bench/results   where the reports go
 BENCH_CPU_PROF=dir writes a V8 CPU profile of each server child.`;
@@ -55,6 +60,8 @@ const { values: flags } = parseArgs({
     'spread-ms': { type: 'string', default: '1000' },
     batch: { type: 'string', default: '200' },
     timeout: { type: 'string', default: '900' },
+    storm: { type: 'string', default: '1000' },
+    'storm-seconds': { type: 'string', default: '10' },
     'page-runs': { type: 'string', default: '5' },
     out: { type: 'string', default: 'bench/results' },
     help: { type: 'boolean', default: false },
@@ -86,6 +93,8 @@ const spreadMs = positive('spread-ms', flags['spread-ms']);
 const connectBatch = Math.round(positive('batch', flags.batch));
 const timeoutS = positive('timeout', flags.timeout);
 const pageRuns = Math.round(positive('page-runs', flags['page-runs'], true));
+const stormPhones = Math.round(positive('storm', flags.storm, true));
+const stormSeconds = positive('storm-seconds', flags['storm-seconds']);
 const outDir = resolve(REPO_ROOT, flags.out);
 const pacesFor = (students: number) => (slowRate > 0 && students >= slowFrom && slowRate !== rate ? [rate, slowRate] : [rate]);
 
@@ -158,7 +167,7 @@ const machine: Machine = {
   loadAtStart,
   busyBeforeStart: busyAtStart,
 };
-const config = { n: sizes, rate, slowRate, slowFrom, seconds, votes: voteModes, spreadMs, connectBatch, pageRuns };
+const config = { n: sizes, rate, slowRate, slowFrom, seconds, votes: voteModes, spreadMs, connectBatch, stormPhones, stormSeconds, pageRuns };
 console.log(`yieldroom bench — node ${machine.node}, ${machine.cores} cores (${machine.cpu}), ${machine.totalMemGiB} GiB; open files ${machine.openFiles}; ephemeral ports ${portRange ?? '?'}`);
 console.log(`N ${sizes.join(', ')}; ${seconds} s of slide:set per pace (${rate}/s${slowRate > 0 ? `, and ${slowRate}/s at N ≥ ${slowFrom}` : ''}); votes: ${voteModes.join(', ') || 'none'}`);
 for (const warning of warnings) console.log(`WARNING: ${warning}`);
@@ -203,13 +212,19 @@ for (const students of sizes) {
 }
 
 const bundles = measureBundles(REPO_ROOT, ['r/[code]', 'present/[code]']);
+let joinStorm: JoinStormReport | undefined;
+if (stormPhones > 0) {
+  console.log(`▶ join storm: ${stormPhones} phones load the student page within ${stormSeconds} s`);
+  joinStorm = await measureJoinStorm(REPO_ROOT, stormPhones, stormSeconds * 1000);
+  writeFileSync(join(outDir, `${date}-join-storm.json`), `${JSON.stringify({ startedAt, machine, ...joinStorm }, null, 2)}\n`);
+}
 let firstSlide: FirstSlideReport | undefined;
 if (pageRuns > 0) {
   console.log(`▶ first slide on a throttled phone, ${pageRuns} cold runs`);
   firstSlide = await measureFirstSlide(REPO_ROOT, pageRuns);
   writeFileSync(join(outDir, `${date}-first-slide.json`), `${JSON.stringify({ startedAt, machine, ...firstSlide }, null, 2)}\n`);
 }
-const summary = markdownSummary({ startedAt, machine, config, sizes: reports, warnings, bundles, firstSlide });
+const summary = markdownSummary({ startedAt, machine, config, sizes: reports, warnings, bundles, joinStorm, firstSlide });
 const summaryFile = join(outDir, `${date}.md`);
 const chartFile = join(outDir, `${date}-p99.svg`);
 writeFileSync(summaryFile, `${summary}\n![p99 against N](${date}-p99.svg)\n`);

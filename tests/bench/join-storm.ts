@@ -1,0 +1,96 @@
+/**
+ * Join storm: N phones open the student page of the talk's room within a window (default 1,000
+ * in 10 s, evenly spaced), each doing what the page does: the HTML (which sets its voter cookie),
+ * every script and stylesheet the HTML names (gzip and brotli accepted), the public deck with
+ * its cookie, then a socket that joins and receives its snapshot. Per phone: the time from its
+ * first request to its snapshot, and the server's CPU time for the whole storm. The app runs from the production build in a child process,
+ * with the per-address caps lifted (the load comes from one address).
+ *
+ * Not like phones: this process shares one HTTP connection pool (undici) among all the phones,
+ * so TCP setup is paid less often than by real phones. Like a first visit, nothing is cached:
+ * every phone fetches every asset.
+ */
+import { readFileSync } from 'node:fs';
+import { connect } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '../../server/protocol';
+import { NO_BUILD, hasBuild, startProductionApp, talkRoomOnContentSlide } from './app';
+import { summarize } from './stats';
+import type { Summary } from './stats';
+
+export type JoinStormReport =
+  | { ok: true; phones: number; windowMs: number; joined: number; failed: string[]; perPhoneMs: Summary; requestsPerPhone: number; bytesPerPhone: number; lastSnapshotMs: number; serverCpuSeconds: number }
+  | { ok: false; message: string };
+
+const ASSET = /<(?:script[^>]*\ssrc|link[^>]*rel="stylesheet"[^>]*\shref)="(\/_next\/[^"]+)"/g;
+
+/** User + system CPU a process has used (Linux /proc; clock ticks at the usual 100 Hz). */
+function cpuSecondsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function onePhone(url: string, code: string, sockets: Socket[]): Promise<{ ms: number; requests: number; bytes: number }> {
+  const started = performance.now();
+  const page = await fetch(`${url}/r/${code}`, { headers: { 'accept-encoding': 'gzip, br' } });
+  const cookie = page.headers.get('set-cookie')?.split(';')[0];
+  if (!page.ok || !cookie) throw new Error(`page ${page.status}${cookie ? '' : ', no voter cookie'}`);
+  const html = await page.text();
+  const assets = [...new Set([...html.matchAll(ASSET)].map((m) => m[1]!))];
+  const sizes = await Promise.all(
+    assets.map(async (path) => {
+      const res = await fetch(`${url}${path}`, { headers: { 'accept-encoding': 'gzip, br' } });
+      if (!res.ok) throw new Error(`${path}: ${res.status}`);
+      return (await res.arrayBuffer()).byteLength;
+    }),
+  );
+  const deck = await fetch(`${url}/api/rooms/${code}/deck`, { headers: { cookie } });
+  if (!deck.ok) throw new Error(`deck ${deck.status}`);
+  const deckBytes = (await deck.arrayBuffer()).byteLength;
+  const socket = connect(url, { transports: ['websocket'], auth: { protocol: PROTOCOL_VERSION }, extraHeaders: { cookie }, reconnection: false, forceNew: true });
+  sockets.push(socket);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect_error', reject);
+    socket.once('connect', () =>
+      socket.emit('room:join', { code }, (res: { ok: boolean; error?: { code: string } }) => (res.ok ? resolve() : reject(new Error(`join ${res.error?.code}`)))),
+    );
+  });
+  return { ms: performance.now() - started, requests: assets.length + 3, bytes: Buffer.byteLength(html) + sizes.reduce((a, b) => a + b, 0) + deckBytes };
+}
+
+export async function measureJoinStorm(repoRoot: string, phones: number, windowMs: number): Promise<JoinStormReport> {
+  if (!hasBuild(repoRoot)) return { ok: false, message: NO_BUILD };
+  const lifted = String(phones * 2);
+  const app = await startProductionApp(repoRoot, { VOTERS_PER_ADDRESS_PER_MINUTE: lifted, CONNECTIONS_PER_ADDRESS: lifted, ROOM_SIZE: lifted });
+  const sockets: Socket[] = [];
+  try {
+    const { url, code, presenter } = await talkRoomOnContentSlide(app.url);
+    const cpuBefore = cpuSecondsOf(app.pid);
+    const started = performance.now();
+    const results = await Promise.allSettled(
+      Array.from({ length: phones }, (_, i) => new Promise((resolve) => setTimeout(resolve, (i * windowMs) / phones)).then(() => onePhone(url, code, sockets))),
+    );
+    const lastSnapshotMs = performance.now() - started;
+    const serverCpuSeconds = cpuSecondsOf(app.pid) - cpuBefore;
+    const joined = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = [...new Set(results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason instanceof Error ? r.reason.message : r.reason)] : [])))];
+    presenter.disconnect();
+    return {
+      ok: true,
+      phones,
+      windowMs,
+      joined: joined.length,
+      failed,
+      perPhoneMs: summarize(joined.map((j) => j.ms)),
+      requestsPerPhone: joined[0]?.requests ?? 0,
+      bytesPerPhone: joined[0]?.bytes ?? 0,
+      lastSnapshotMs,
+      serverCpuSeconds,
+    };
+  } catch (error) {
+    return { ok: false, message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    for (const socket of sockets) socket.disconnect();
+    app.stop();
+  }
+}
