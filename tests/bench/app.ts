@@ -21,11 +21,12 @@ const freePort = () =>
     probe.once('error', reject);
   });
 
-/** `npm start` on a free port with its own data dir; `env` adds settings (e.g. lifted per-address caps). */
+/** `npm start` on a free port with its own data dir (BENCH_CPU_PROF=dir profiles it, as the bench's servers); `env` adds settings (e.g. lifted per-address caps). */
 export async function startProductionApp(repoRoot: string, env: Record<string, string> = {}) {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'yieldroom-bench-app-'));
-  const app = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const app = spawn(process.execPath, ['--import', 'tsx', ...profile, 'scripts/start.ts'], {
     cwd: repoRoot,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, PUBLIC_URL: `http://localhost:${port}`, NEXT_TELEMETRY_DISABLED: '1', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

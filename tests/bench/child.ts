@@ -38,13 +38,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 }
 
 /** Forks the server (its entry under tsx) and waits for its port line. */
-export async function startServerChild(kind: ServerKind): Promise<ServerChild> {
+export async function startServerChild(kind: ServerKind, env: Record<string, string> = {}): Promise<ServerChild> {
   const child = fork(ENTRIES[kind], [], {
     cwd: REPO_ROOT,
     // BENCH_CPU_PROF=dir: a V8 CPU profile of the server per scenario (open in Chrome DevTools).
     execArgv: ['--import', 'tsx', '--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [])],
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, NODE_ENV: 'production', ...env },
   });
   liveChildren.add(child);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

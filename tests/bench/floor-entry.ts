@@ -5,7 +5,10 @@
  * cookie), then `room:join`, `room:snapshot`, `slide:set` → `room:state` to the room, and
  * `poll:vote` on one 3-option poll with the presenter's tally coalesced to one per 100 ms as
  * yieldroom does (server/polls/tallies.ts). Votes are counted in memory: what yieldroom's
- * "acked means stored" costs over this is part of what the ratio shows.
+ * "acked means stored" costs over this is part of what the ratio shows. For the prediction round:
+ * students in teams of 4 by join order, and `sheet:sync` relayed as it came to the rest of the
+ * team (no Yjs decode, no size or shape check, no store), a sheet's first sync answered with one
+ * blank sheet of the same shape as yieldroom's.
  * Runs as a bench child (child-side.ts); started by tests/bench/child.ts.
  */
 import { randomBytes } from 'node:crypto';
@@ -15,6 +18,9 @@ import { Server as EngineServer } from 'engine.io';
 import { Server } from 'socket.io';
 import { DEFAULT_LIMITS } from '../../server/config';
 import type { RoundTally, SlidePosition } from '../../server/protocol';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
 import { serveBenchChild } from './child-side';
 
 const SOCKET_PATH = '/socket.io/';
@@ -32,7 +38,23 @@ type Room = {
   tallyTimer: NodeJS.Timeout | undefined;
   tallySentAt: number;
 };
-const rooms = new Map<string, Room>();
+const rooms = new Map<string, Room & { students: number }>();
+const PREDICTION = { id: 'floor-prediction', steps: 3 };
+/** Every team's sheet starts as this step 2: the rows of a 3-step sheet, as server/sheets/sheet-worker.mjs makes them. */
+const BLANK_SHEET = (() => {
+  const doc = new Y.Doc();
+  const rows = doc.getArray<Y.Map<unknown>>('rows');
+  for (let i = 0; i < PREDICTION.steps; i++) {
+    const row = new Y.Map<unknown>();
+    rows.push([row]);
+    row.set('kind', '');
+    row.set('value', new Y.Text());
+    row.set('prints', new Y.Text());
+  }
+  const e = encoding.createEncoder();
+  syncProtocol.writeSyncStep2(e, doc);
+  return encoding.toUint8Array(e);
+})();
 const presentersOf = (code: string) => `${code}:presenters`;
 
 const httpServer = createServer((req, res) => {
@@ -40,7 +62,7 @@ const httpServer = createServer((req, res) => {
   if (req.method === 'POST' && req.url === '/api/rooms') {
     req.resume();
     const code = randomBytes(3).toString('hex').toUpperCase();
-    rooms.set(code, { code, presenterSecret: randomBytes(16).toString('hex'), version: 1, slide: { h: 0, v: 0, f: -1 }, startedAt: Date.now(), ballots: new Map(), counts: POLL.options.map(() => 0), tallyTimer: undefined, tallySentAt: 0 });
+    rooms.set(code, { code, presenterSecret: randomBytes(16).toString('hex'), version: 1, slide: { h: 0, v: 0, f: -1 }, startedAt: Date.now(), ballots: new Map(), counts: POLL.options.map(() => 0), tallyTimer: undefined, tallySentAt: 0, students: 0 });
     res.writeHead(201, { 'content-type': 'application/json' });
     return void res.end(JSON.stringify({ code, presenterSecret: rooms.get(code)!.presenterSecret, joinUrl: `/r/${code}` }));
   }
@@ -60,7 +82,7 @@ const engine = new EngineServer({ maxHttpBufferSize: DEFAULT_LIMITS.maxMessageBy
 io.bind(engine);
 
 const results = (room: Room): RoundTally[] => [{ round: 1, ballots: room.ballots.size, kind: 'single', counts: [...room.counts] }];
-const snapshot = (room: Room, presenter: boolean) => ({
+const snapshot = (room: Room, presenter: boolean, teamId?: string) => ({
   code: room.code,
   deckId: 'floor',
   version: room.version,
@@ -69,8 +91,8 @@ const snapshot = (room: Room, presenter: boolean) => ({
   startedAt: room.startedAt,
   poll: { ...POLL, status: 'open', revealed: false, revote: true, ...(presenter ? { results: results(room) } : {}) },
   myVote: null,
-  prediction: null,
-  team: null,
+  prediction: { id: PREDICTION.id },
+  team: teamId ? { team: { id: teamId } } : null,
 });
 
 /** At most one tally per interval, sent at once when due, else by a timer (as server/polls/tallies.ts). */
@@ -93,16 +115,25 @@ const refuse = (ack: Reply, code: string) => ack({ ok: false, error: { code, mes
 
 io.on('connection', (socket) => {
   const voter = /(?:^|;\s*)floor_voter=(\w+)/.exec(socket.handshake.headers.cookie ?? '')?.[1] ?? socket.id;
-  let room: Room | undefined;
+  let room: (Room & { students: number }) | undefined;
   let presenter = false;
+  let teamId: string | undefined;
   socket.on('room:join', (input: { code: string; presenterSecret?: string }, ack: Reply) => {
     room = rooms.get(input.code);
     if (!room) return refuse(ack, 'ROOM_NOT_FOUND');
     presenter = input.presenterSecret === room.presenterSecret;
-    void socket.join(presenter ? [room.code, presentersOf(room.code)] : room.code);
-    ack({ ok: true, data: { role: presenter ? 'presenter' : 'student', snapshot: snapshot(room, presenter) } });
+    if (!presenter) teamId = `${room.code}:team-${Math.floor(room.students++ / 4)}`;
+    void socket.join(presenter ? [room.code, presentersOf(room.code)] : [room.code, teamId!]);
+    ack({ ok: true, data: { role: presenter ? 'presenter' : 'student', snapshot: snapshot(room, presenter, teamId) } });
   });
-  socket.on('room:snapshot', (_input: unknown, ack: Reply) => (room ? ack({ ok: true, data: snapshot(room, presenter) }) : refuse(ack, 'NOT_JOINED')));
+  socket.on('room:snapshot', (_input: unknown, ack: Reply) => (room ? ack({ ok: true, data: snapshot(room, presenter, teamId) }) : refuse(ack, 'NOT_JOINED')));
+  socket.on('sheet:sync', (input: { predictionId: string; message: Buffer }, ack: Reply) => {
+    if (!room || !teamId) return refuse(ack, 'FORBIDDEN');
+    // y-protocols: 0 is a sync step 1 (a phone opening its sheet), anything else an edit to relay.
+    if (input.message[0] === 0) return ack({ ok: true, data: { messages: [BLANK_SHEET], awareness: null } });
+    socket.to(teamId).emit('sheet:sync', { predictionId: input.predictionId, teamId, message: input.message });
+    ack({ ok: true, data: { messages: [], awareness: null } });
+  });
   socket.on('slide:set', (slide: SlidePosition, ack: Reply) => {
     if (!room || !presenter) return refuse(ack, 'FORBIDDEN');
     room.slide = slide;

@@ -10,10 +10,11 @@ import type { ServerKind } from './child';
 import type { ScenarioResult } from './scenario';
 import { kib, round, table } from './stats';
 import type { VoteResult } from './votes';
+import type { PredictionResult } from './predictions';
 
 export type Outcome<T> = { ok: true; result: T } | { ok: false; error: string };
 export type Pair<T> = Record<ServerKind, Outcome<T>>;
-export type SizeReport = { students: number; fanout: Pair<ScenarioResult>; votes: Pair<VoteResult> | null };
+export type SizeReport = { students: number; fanout: Pair<ScenarioResult>; votes: Pair<VoteResult> | null; predictions: Pair<PredictionResult> | null };
 export type Machine = { node: string; cores: number; cpu: string; totalMemGiB: number; openFiles: string; loadAtStart: number; busyBeforeStart: number };
 
 const resultOf = <T>(o: Outcome<T> | undefined): T | undefined => (o?.ok ? o.result : undefined);
@@ -24,7 +25,7 @@ export function ratio(ours: number | undefined, floor: number | undefined): stri
   return `${round(ours / floor, 2)}×`;
 }
 
-type Row = { measure: string; pick: (f: ScenarioResult | undefined, v: VoteResult | undefined) => number | undefined; target?: { max?: number; min?: number }; digits?: number };
+type Row = { measure: string; pick: (f: ScenarioResult | undefined, v: VoteResult | undefined, p: PredictionResult | undefined) => number | undefined; target?: { max?: number; min?: number }; digits?: number };
 
 function rowsFor(size: SizeReport): Row[] {
   const paces = resultOf(size.fanout.yieldroom)?.paces ?? resultOf(size.fanout.floor)?.paces ?? [];
@@ -59,6 +60,15 @@ function rowsFor(size: SizeReport): Row[] {
         { measure: `${label}: server loop queued for a CPU %`, pick: (_, v) => (at(v) ? pct(at(v)!.server.runqWaitMs, at(v)!.server.windowMs) : undefined), digits: 0 },
       ];
     }),
+    ...(size.predictions
+      ? ([
+          { measure: 'team edits: propagation p50 ms', pick: (_, __, p) => p?.propagationMs.p50 },
+          { measure: 'team edits: propagation p99 ms', pick: (_, __, p) => p?.propagationMs.p99 },
+          { measure: 'team edits: propagation max ms', pick: (_, __, p) => p?.propagationMs.max },
+          { measure: 'team edits: server CPU % (with the sheet worker)', pick: (_, __, p) => (p ? pct(p.editing.cpuMs, p.editing.windowMs) : undefined), digits: 0 },
+          { measure: 'team edits: server loop queued for a CPU %', pick: (_, __, p) => (p ? pct(p.editing.runqWaitMs, p.editing.windowMs) : undefined), digits: 0 },
+        ] satisfies Row[])
+      : []),
   ];
 }
 
@@ -82,6 +92,13 @@ export function correctness(size: SizeReport, server: ServerKind): string[] {
       if (p.delivered !== p.expected || p.duplicates || p.unexpected) problems.push(`@ ${p.movesPerSecond}/s delivered ${p.delivered}/${p.expected} (+${p.duplicates} dup, ${p.unexpected} other)`);
   const votes = size.votes?.[server];
   if (votes && !votes.ok) problems.push(`votes failed: ${votes.error}`);
+  const predictions = size.predictions?.[server];
+  if (predictions && !predictions.ok) problems.push(`prediction round failed: ${predictions.error}`);
+  if (predictions?.ok) {
+    const { delivered, expected, refused } = predictions.result;
+    if (delivered !== expected) problems.push(`team edits delivered ${delivered}/${expected}`);
+    if (Object.keys(refused).length) problems.push(`team edits refused: ${JSON.stringify(refused)}`);
+  }
   else if (votes?.ok) {
     const v = votes.result;
     if (v.votesAcked !== v.votesSent) problems.push(`${v.votesAcked}/${v.votesSent} votes acked`);
@@ -104,17 +121,18 @@ export function markdownSummary(run: { startedAt: string; machine: Machine; conf
   for (const size of run.sizes) {
     const f = { yieldroom: resultOf(size.fanout.yieldroom), floor: resultOf(size.fanout.floor) };
     const v = { yieldroom: resultOf(size.votes?.yieldroom), floor: resultOf(size.votes?.floor) };
+    const p = { yieldroom: resultOf(size.predictions?.yieldroom), floor: resultOf(size.predictions?.floor) };
     out.push('', `## ${size.students.toLocaleString('en')} students`, '');
     const rows = rowsFor(size).map((row) => {
-      const ours = row.pick(f.yieldroom, v.yieldroom);
-      const floor = row.pick(f.floor, v.floor);
+      const ours = row.pick(f.yieldroom, v.yieldroom, p.yieldroom);
+      const floor = row.pick(f.floor, v.floor, p.floor);
       const cell = (x: number | undefined) => (x === undefined ? '—' : String(round(x, row.digits ?? 1)));
       return [row.measure, cell(ours), cell(floor), ratio(ours, floor), targetCell(row, ours, floor)];
     });
     out.push(`| measure | yieldroom | floor | ratio | target |`, `|---|--:|--:|--:|---|`, ...rows.map((r) => `| ${r.join(' | ')} |`));
     for (const server of ['yieldroom', 'floor'] as const) {
       const problems = correctness(size, server);
-      out.push('', `Correctness, ${server}: ${problems.length === 0 ? 'every room:state delivered once, every vote acked, the presenter\'s tally exact.' : `**${problems.join('; ')}**`}`);
+      out.push('', `Correctness, ${server}: ${problems.length === 0 ? 'every room:state delivered once, every vote acked, the presenter\'s tally exact, every team edit delivered to every teammate.' : `**${problems.join('; ')}**`}`);
     }
   }
   if (run.bundles.ok) {
@@ -217,7 +235,8 @@ export function p99Chart(sizes: SizeReport[], machine: Machine): string {
   const fanout = seriesOf((s, server) => resultOf(s.fanout[server])?.paces[0]?.fanoutMs.p99);
   const pace = resultOf(sizes[0]?.fanout.yieldroom)?.paces[0]?.movesPerSecond;
   const votes = seriesOf((s, server) => resultOf(s.votes?.[server])?.rounds.find((r) => r.mode === 'burst')?.ackMs.p99);
-  const width = 760;
+  const edits = seriesOf((s, server) => resultOf(s.predictions?.[server])?.propagationMs.p99 ?? undefined);
+  const width = 1140;
   const height = 330;
   const legend = (['yieldroom', 'floor'] as const)
     .map((server, i) => `<rect x="${20 + i * 200}" y="${height - 14}" width="12" height="12" fill="${colors[server]}"/><text x="${38 + i * 200}" y="${height - 4}">${server === 'floor' ? 'floor (bare socket.io)' : server}</text>`)
@@ -225,8 +244,9 @@ export function p99Chart(sizes: SizeReport[], machine: Machine): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + 20}" viewBox="0 0 ${width} ${height + 20}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    panel(`slide fan-out p99 (ms)${pace ? ` at ${pace} moves/s` : ''}`, fanout, xs, 0, width / 2, height - 20),
-    panel('vote ack p99 (ms), all at once', votes, xs, width / 2, width / 2, height - 20),
+    panel(`slide fan-out p99 (ms)${pace ? ` at ${pace} moves/s` : ''}`, fanout, xs, 0, width / 3, height - 20),
+    panel('vote ack p99 (ms), all at once', votes, xs, width / 3, width / 3, height - 20),
+    panel('team edit propagation p99 (ms)', edits, xs, (2 * width) / 3, width / 3, height - 20),
     legend,
     `<text x="${width - 10}" y="${height + 12}" text-anchor="end" fill="#666">${escape(`${machine.cores} cores, ${machine.cpu}, node ${machine.node}`)}</text>`,
     '</svg>',

@@ -4,7 +4,8 @@
  * one run, so every figure comes with its ratio to the floor measured on the same box minutes
  * apart. Per N: join rate; slide fan-out p50/p95/p99/max at each pace, event-loop lag and CPU;
  * server RSS per student; a vote round spread over ~1 s and one all at once (acked/s, ack
- * p50/p99, time until the presenter's tally is exact). Plus the JS the pages download, and the
+ * p50/p99, time until the presenter's tally is exact); a prediction round (teams of 4 typing into
+ * their sheets: edit propagation within a team). Plus the JS the pages download, and the
  * join storm (tests/bench/join-storm.ts) and the first slide on a throttled phone
  * (tests/bench/first-slide.ts), both against the production build.
  *
@@ -30,6 +31,7 @@ import type { Machine, Outcome, Pair, SizeReport } from './report';
 import { runScenario } from './scenario';
 import { round } from './stats';
 import { runVoteScenario } from './votes';
+import { runPredictionScenario } from './predictions';
 import type { VoteMode } from './votes';
 
 const REPO_ROOT = join(import.meta.dirname, '../..');
@@ -43,6 +45,7 @@ const HELP = `npm run bench -- [flags]
   --spread-ms 1000
   --batch 200           sockets connected at once while joining
   --timeout 900         seconds before everything is killed (exit 2)
+  --edit-rate 1         team edits per student per second in the prediction round (teams of 4, --seconds long); 0 skips
   --storm 1000          join storm: phones loading the student page (needs \`npm run build\`); 0 skips
   --storm-seconds 10    the window they arrive in
   --page-runs 5         first slide on a throttled phone (needs \`npm run build\`), cold runs; 0 skips
@@ -60,6 +63,7 @@ const { values: flags } = parseArgs({
     'spread-ms': { type: 'string', default: '1000' },
     batch: { type: 'string', default: '200' },
     timeout: { type: 'string', default: '900' },
+    'edit-rate': { type: 'string', default: '1' },
     storm: { type: 'string', default: '1000' },
     'storm-seconds': { type: 'string', default: '10' },
     'page-runs': { type: 'string', default: '5' },
@@ -93,6 +97,7 @@ const spreadMs = positive('spread-ms', flags['spread-ms']);
 const connectBatch = Math.round(positive('batch', flags.batch));
 const timeoutS = positive('timeout', flags.timeout);
 const pageRuns = Math.round(positive('page-runs', flags['page-runs'], true));
+const editRate = positive('edit-rate', flags['edit-rate'], true);
 const stormPhones = Math.round(positive('storm', flags.storm, true));
 const stormSeconds = positive('storm-seconds', flags['storm-seconds']);
 const outDir = resolve(REPO_ROOT, flags.out);
@@ -167,7 +172,7 @@ const machine: Machine = {
   loadAtStart,
   busyBeforeStart: busyAtStart,
 };
-const config = { n: sizes, rate, slowRate, slowFrom, seconds, votes: voteModes, spreadMs, connectBatch, stormPhones, stormSeconds, pageRuns };
+const config = { n: sizes, rate, slowRate, slowFrom, seconds, votes: voteModes, spreadMs, connectBatch, editRate, stormPhones, stormSeconds, pageRuns };
 console.log(`yieldroom bench — node ${machine.node}, ${machine.cores} cores (${machine.cpu}), ${machine.totalMemGiB} GiB; open files ${machine.openFiles}; ephemeral ports ${portRange ?? '?'}`);
 console.log(`N ${sizes.join(', ')}; ${seconds} s of slide:set per pace (${rate}/s${slowRate > 0 ? `, and ${slowRate}/s at N ≥ ${slowFrom}` : ''}); votes: ${voteModes.join(', ') || 'none'}`);
 for (const warning of warnings) console.log(`WARNING: ${warning}`);
@@ -204,7 +209,13 @@ for (const students of sizes) {
       : await bothServers(`${students} students, votes (${voteModes.join(', ')})`, (server) =>
           runVoteScenario({ server, students, modes: voteModes, spreadMs, connectBatch, settleMs: 10_000 }, openSockets),
         );
-  const size: SizeReport = { students, fanout, votes };
+  const predictions =
+    editRate === 0
+      ? null
+      : await bothServers(`${students} students, team edits (${editRate}/s each)`, (server) =>
+          runPredictionScenario({ server, students, seconds, rate: editRate, connectBatch, settleMs: 10_000 }, openSockets),
+        );
+  const size: SizeReport = { students, fanout, votes, predictions };
   reports.push(size);
   const file = join(outDir, `${date}-${students}.json`);
   writeFileSync(file, `${JSON.stringify({ startedAt, machine, config, warnings, ...size }, null, 2)}\n`);

@@ -3,12 +3,14 @@
  * load client's. Started by tests/bench/child.ts; the contract is in child-side.ts.
  */
 import { rmSync } from 'node:fs';
-import { startServer, tempDataDir } from '../support/server';
+import { PREDICT_DECKS, startServer, tempDataDir } from '../support/server';
 import { serveBenchChild } from './child-side';
 
 const dataDir = tempDataDir();
 // The load generator is thousands of phones on one address: the per-address caps meant for a
 // classroom NAT are lifted so the bench measures the server, not its flood protection.
-const server = await startServer(dataDir, { limits: { connectionsPerAddress: 1_000_000, votersPerAddressPerMinute: 1_000_000, roomsPerAddressPerMinute: 1_000_000 } });
+// BENCH_DECKS=predict: the deck with a team prediction, for the prediction round.
+const decks = process.env.BENCH_DECKS === 'predict' ? PREDICT_DECKS : undefined;
+const server = await startServer(dataDir, { limits: { connectionsPerAddress: 1_000_000, votersPerAddressPerMinute: 1_000_000, roomsPerAddressPerMinute: 1_000_000 } }, decks);
 
 serveBenchChild({ port: server.port, sockets: () => server.io.engine.clientsCount, close: () => server.close() }, () => rmSync(dataDir, { recursive: true, force: true }));

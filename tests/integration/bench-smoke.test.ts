@@ -2,12 +2,14 @@
  * The benchmark's smoke variant: 200 students against yieldroom and against the floor (bare
  * socket.io), through the same harness `npm run bench` uses. Correctness only, never speed:
  * every move reaches every student exactly once, every vote is acked, the presenter's tally ends
- * exact, and the floor answers at all (else the bench's ratios would be meaningless).
+ * exact, every team edit reaches every teammate, and the floor answers at all (else the bench's
+ * ratios would be meaningless).
  */
 import { describe, expect, it } from 'vitest';
 import { SERVER_KINDS } from '../bench/child';
 import { runScenario } from '../bench/scenario';
 import { runVoteScenario } from '../bench/votes';
+import { runPredictionScenario } from '../bench/predictions';
 
 const STUDENTS = 200;
 
@@ -32,6 +34,13 @@ describe(`bench smoke: ${STUDENTS} students`, () => {
       expect(result.tally.lastTally).toEqual(result.tally.expected);
       expect(result.tally.snapshot).toEqual(result.tally.expected);
       expect(result.tally.ok).toBe(true);
+    });
+
+    it(`${server}: in teams of about 4, every edit reaches every teammate`, { timeout: 60_000 }, async () => {
+      const students = 40;
+      const result = await runPredictionScenario({ server, students, seconds: 2, rate: 1, connectBatch: 20, settleMs: 20_000 }, new Set());
+      expect(result.teams).toBe(10);
+      expect(result).toMatchObject({ edits: students * 2, expected: students * 2 * 3, delivered: students * 2 * 3, refused: {} });
     });
   }
 });
