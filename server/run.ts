@@ -18,7 +18,7 @@ const SHUTDOWN_MS = 5000;
  * audience and broadcast claims, the socket.io adapter (sharded pub/sub, Redis 7+), and the voter
  * cookie key (created once, unless PARTICIPANT_SECRET sets it).
  */
-async function sharedParts(config: Config): Promise<Pick<ServerOptions, 'store' | 'live' | 'adapter' | 'participantSecret' | 'redis'> & { subscriber?: Redis }> {
+export async function sharedParts(config: Pick<Config, 'redisUrl' | 'dataDir' | 'participantSecret' | 'limits'>): Promise<Pick<ServerOptions, 'store' | 'live' | 'adapter' | 'participantSecret' | 'redis'> & { subscriber?: Redis }> {
   if (!config.redisUrl) return { store: openSqliteStore(config.dataDir), participantSecret: config.participantSecret ?? loadParticipantSecret(config.dataDir) };
   const client = new Redis(config.redisUrl);
   const subscriber = client.duplicate();

@@ -3,6 +3,9 @@ import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { FromServer, PortLine, ServerStats, ToServer } from './ipc';
+import type { RunningServer } from '../../server/app';
+import { startRedis } from '../support/redis';
+import type { TestRedis } from '../support/redis';
 
 /** Which server a scenario runs against: the real one, or bare socket.io speaking the same minimal protocol. */
 export type ServerKind = 'yieldroom' | 'floor';
@@ -16,9 +19,14 @@ const REPO_ROOT = join(import.meta.dirname, '../..');
 /** Every child still alive, so the safety timeout and signal handlers can kill them. */
 export const liveChildren = new Set<ChildProcess>();
 
+/** The Redis servers of running two-node groups, killed with the children on an abort. */
+const liveRedis = new Set<TestRedis>();
+
 export function killAllChildren() {
   for (const child of liveChildren) child.kill('SIGKILL');
   liveChildren.clear();
+  for (const redis of liveRedis) void redis.kill();
+  liveRedis.clear();
 }
 
 export type ServerChild = {
@@ -96,6 +104,63 @@ export async function startServerChild(kind: ServerKind, env: Record<string, str
       if (child.connected) send({ type: 'stop' });
       await withTimeout(exited, 10_000, 'server child stop').catch(() => child.kill('SIGKILL'));
       lines.close();
+    },
+  };
+}
+
+/**
+ * One server, or `nodes` yieldroom servers sharing a Redis of their own (the two-node variant):
+ * the presenter joins the first node (`url`), student i node i % nodes, so each carries an equal
+ * share; stats add up the nodes' CPU, memory and sockets and take the worst loop lag.
+ */
+export type ServerGroup = ServerChild & { nodes: number; node: (student: number) => RunningServer };
+
+export async function startServers(kind: ServerKind, nodes: number, env: Record<string, string> = {}): Promise<ServerGroup> {
+  const asServer = (c: ServerChild) => ({ url: c.url, port: c.port }) as RunningServer;
+  if (nodes === 1) {
+    const child = await startServerChild(kind, env);
+    return { ...child, nodes, node: () => asServer(child) };
+  }
+  if (kind !== 'yieldroom') throw new Error('only yieldroom runs on several nodes');
+  const redis = await startRedis();
+  liveRedis.add(redis);
+  const children: ServerChild[] = [];
+  try {
+    for (let i = 0; i < nodes; i++) children.push(await startServerChild(kind, { ...env, BENCH_REDIS_URL: redis.url }));
+  } catch (error) {
+    await Promise.all(children.map((c) => c.stop()));
+    await redis.stop();
+    liveRedis.delete(redis);
+    throw error;
+  }
+  const servers = children.map(asServer);
+  return {
+    ...children[0]!,
+    nodes,
+    node: (student) => servers[student % nodes]!,
+    async stats(options) {
+      const all = await Promise.all(children.map((c) => c.stats(options)));
+      const sum = (key: keyof ServerStats) => all.reduce((total, s) => total + s[key], 0);
+      const max = (key: keyof ServerStats) => Math.max(...all.map((s) => s[key]));
+      return {
+        rss: sum('rss'),
+        heapUsed: sum('heapUsed'),
+        external: sum('external'),
+        sockets: sum('sockets'),
+        windowMs: max('windowMs'),
+        cpuMs: sum('cpuMs'),
+        elu: sum('elu') / all.length,
+        mainCpuMs: sum('mainCpuMs'),
+        runqWaitMs: sum('runqWaitMs'),
+        lagP50Ms: max('lagP50Ms'),
+        lagP99Ms: max('lagP99Ms'),
+        lagMaxMs: max('lagMaxMs'),
+      };
+    },
+    async stop() {
+      await Promise.all(children.map((c) => c.stop()));
+      await redis.stop();
+      liveRedis.delete(redis);
     },
   };
 }

@@ -11,6 +11,8 @@
  * every phone fetches every asset.
  */
 import { readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { connect } from 'socket.io-client';
 import type { Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../../server/protocol';
@@ -30,23 +32,35 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** A GET as a phone's browser makes it, the body left compressed (decoding it is the phone's work, not the server's). */
+function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; cookie?: string; encoding?: string; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = httpGet(url, { headers: { 'accept-encoding': 'gzip, br', ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, cookie: res.headers['set-cookie']?.[0]?.split(';')[0], encoding: res.headers['content-encoding'], body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+  });
+}
+
 async function onePhone(url: string, code: string, sockets: Socket[]): Promise<{ ms: number; requests: number; bytes: number }> {
   const started = performance.now();
-  const page = await fetch(`${url}/r/${code}`, { headers: { 'accept-encoding': 'gzip, br' } });
-  const cookie = page.headers.get('set-cookie')?.split(';')[0];
-  if (!page.ok || !cookie) throw new Error(`page ${page.status}${cookie ? '' : ', no voter cookie'}`);
-  const html = await page.text();
+  const page = await get(`${url}/r/${code}`);
+  if (page.status !== 200 || !page.cookie) throw new Error(`page ${page.status}${page.cookie ? '' : ', no voter cookie'}`);
+  const cookie = page.cookie;
+  const html = (page.encoding === 'br' ? brotliDecompressSync(page.body) : page.encoding === 'gzip' ? gunzipSync(page.body) : page.body).toString();
   const assets = [...new Set([...html.matchAll(ASSET)].map((m) => m[1]!))];
   const sizes = await Promise.all(
     assets.map(async (path) => {
-      const res = await fetch(`${url}${path}`, { headers: { 'accept-encoding': 'gzip, br' } });
-      if (!res.ok) throw new Error(`${path}: ${res.status}`);
-      return (await res.arrayBuffer()).byteLength;
+      const res = await get(`${url}${path}`);
+      if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+      return res.body.length;
     }),
   );
-  const deck = await fetch(`${url}/api/rooms/${code}/deck`, { headers: { cookie } });
-  if (!deck.ok) throw new Error(`deck ${deck.status}`);
-  const deckBytes = (await deck.arrayBuffer()).byteLength;
+  const deck = await get(`${url}/api/rooms/${code}/deck`, { cookie });
+  if (deck.status !== 200) throw new Error(`deck ${deck.status}`);
   const socket = connect(url, { transports: ['websocket'], auth: { protocol: PROTOCOL_VERSION }, extraHeaders: { cookie }, reconnection: false, forceNew: true });
   sockets.push(socket);
   await new Promise<void>((resolve, reject) => {
@@ -55,7 +69,7 @@ async function onePhone(url: string, code: string, sockets: Socket[]): Promise<{
       socket.emit('room:join', { code }, (res: { ok: boolean; error?: { code: string } }) => (res.ok ? resolve() : reject(new Error(`join ${res.error?.code}`)))),
     );
   });
-  return { ms: performance.now() - started, requests: assets.length + 3, bytes: Buffer.byteLength(html) + sizes.reduce((a, b) => a + b, 0) + deckBytes };
+  return { ms: performance.now() - started, requests: assets.length + 3, bytes: page.body.length + sizes.reduce((a, b) => a + b, 0) + deck.body.length };
 }
 
 export async function measureJoinStorm(repoRoot: string, phones: number, windowMs: number): Promise<JoinStormReport> {

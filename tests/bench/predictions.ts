@@ -11,7 +11,7 @@ import type { RoomSnapshot } from '../../server/protocol';
 import { SheetClient } from '../support/sheet-client';
 import type { Client } from '../support/server';
 import { connectClient, createRoom, join, request, student } from '../support/server';
-import { startServerChild } from './child';
+import { startServers } from './child';
 import type { ServerKind } from './child';
 import { inBatches, joinStats, remote, windowOf } from './scenario';
 import type { JoinStats, LoopWindow } from './scenario';
@@ -24,7 +24,7 @@ const ROWS = 3;
 /** A row holds at most 200 characters: two students share a row at most, so each types at most 90. */
 const MAX_EDITS_PER_STUDENT = 90;
 
-export type PredictionOptions = { server: ServerKind; students: number; seconds: number; rate: number; connectBatch: number; settleMs: number };
+export type PredictionOptions = { server: ServerKind; nodes?: number; students: number; seconds: number; rate: number; connectBatch: number; settleMs: number };
 
 export type PredictionResult = {
   server: ServerKind;
@@ -50,7 +50,7 @@ export async function runPredictionScenario(options: PredictionOptions, sockets:
   const { students, seconds, rate, connectBatch, settleMs } = options;
   const editsEach = Math.round(seconds * rate);
   if (editsEach > MAX_EDITS_PER_STUDENT) throw new Error(`${editsEach} edits per student would overfill a row (at most ${MAX_EDITS_PER_STUDENT}): lower --seconds or --edit-rate`);
-  const child = await startServerChild(options.server, { BENCH_DECKS: 'predict' });
+  const child = await startServers(options.server, options.nodes ?? 1, { BENCH_DECKS: 'predict' });
   try {
     const server = remote(child.url, child.port);
     const room = await createRoom(server, 'team');
@@ -60,7 +60,7 @@ export async function runPredictionScenario(options: PredictionOptions, sockets:
 
     const phones = new Array<Client>(students);
     const joining = await inBatches(students, connectBatch, async (i) => {
-      const { socket } = await student(server, room.code);
+      const { socket } = await student(child.node(i), room.code);
       sockets.add(socket);
       phones[i] = socket;
     });

@@ -13,7 +13,11 @@ import type { VoteResult } from './votes';
 import type { PredictionResult } from './predictions';
 
 export type Outcome<T> = { ok: true; result: T } | { ok: false; error: string };
-export type Pair<T> = Record<ServerKind, Outcome<T>>;
+/** yieldroom and the floor always; `twoNodes`: yieldroom on two nodes sharing a Redis (--two-nodes). */
+export type Variant = ServerKind | 'twoNodes';
+export const VARIANTS: readonly Variant[] = ['yieldroom', 'floor', 'twoNodes'];
+export const VARIANT_NAMES: Record<Variant, string> = { yieldroom: 'yieldroom', floor: 'floor', twoNodes: 'yieldroom, 2 nodes + Redis' };
+export type Pair<T> = Record<ServerKind, Outcome<T>> & Partial<Record<'twoNodes', Outcome<T>>>;
 export type SizeReport = { students: number; fanout: Pair<ScenarioResult>; votes: Pair<VoteResult> | null; predictions: Pair<PredictionResult> | null };
 export type Machine = { node: string; cores: number; cpu: string; totalMemGiB: number; openFiles: string; loadAtStart: number; busyBeforeStart: number };
 
@@ -82,27 +86,27 @@ function targetCell(row: Row, ours: number | undefined, floor: number | undefine
   return `${bound} ${met ? 'met' : '**missed**'}`;
 }
 
-/** Correctness per server: every room:state delivered once, every vote acked, the tally exact. */
-export function correctness(size: SizeReport, server: ServerKind): string[] {
+/** Correctness per variant: every room:state delivered once, every vote acked, the tally exact, every team edit delivered. */
+export function correctness(size: SizeReport, variant: Variant): string[] {
   const problems: string[] = [];
-  const fanout = size.fanout[server];
-  if (!fanout.ok) problems.push(`fan-out failed: ${fanout.error}`);
-  else
+  const fanout = size.fanout[variant];
+  if (fanout && !fanout.ok) problems.push(`fan-out failed: ${fanout.error}`);
+  if (fanout?.ok)
     for (const p of fanout.result.paces)
       if (p.delivered !== p.expected || p.duplicates || p.unexpected) problems.push(`@ ${p.movesPerSecond}/s delivered ${p.delivered}/${p.expected} (+${p.duplicates} dup, ${p.unexpected} other)`);
-  const votes = size.votes?.[server];
+  const votes = size.votes?.[variant];
   if (votes && !votes.ok) problems.push(`votes failed: ${votes.error}`);
-  const predictions = size.predictions?.[server];
+  if (votes?.ok) {
+    const v = votes.result;
+    if (v.votesAcked !== v.votesSent) problems.push(`${v.votesAcked}/${v.votesSent} votes acked`);
+    if (!v.tally.ok) problems.push(`tally not exact: expected ${v.tally.expected.join('/')}, presenter ${v.tally.lastTally?.join('/') ?? 'none'}, snapshot ${v.tally.snapshot?.join('/') ?? 'none'}`);
+  }
+  const predictions = size.predictions?.[variant];
   if (predictions && !predictions.ok) problems.push(`prediction round failed: ${predictions.error}`);
   if (predictions?.ok) {
     const { delivered, expected, refused } = predictions.result;
     if (delivered !== expected) problems.push(`team edits delivered ${delivered}/${expected}`);
     if (Object.keys(refused).length) problems.push(`team edits refused: ${JSON.stringify(refused)}`);
-  }
-  else if (votes?.ok) {
-    const v = votes.result;
-    if (v.votesAcked !== v.votesSent) problems.push(`${v.votesAcked}/${v.votesSent} votes acked`);
-    if (!v.tally.ok) problems.push(`tally not exact: expected ${v.tally.expected.join('/')}, presenter ${v.tally.lastTally?.join('/') ?? 'none'}, snapshot ${v.tally.snapshot?.join('/') ?? 'none'}`);
   }
   return problems;
 }
@@ -115,24 +119,29 @@ export function markdownSummary(run: { startedAt: string; machine: Machine; conf
     `Machine: ${m.cores} cores (${m.cpu}), ${m.totalMemGiB} GiB, node ${m.node}, open files ${m.openFiles}; load average ${round(m.loadAtStart, 2)} and CPUs ${Math.round(m.busyBeforeStart * 100)} % busy before the start.`,
     `Config: ${Object.entries(run.config).map(([k, v]) => `${k} ${JSON.stringify(v)}`).join(', ')}.`,
     '',
-    'Every figure beside the floor (bare socket.io with the same engine options and minimal protocol, in its own process, run in alternation with yieldroom in this same run); ratio = yieldroom ÷ floor. Load generator: the bench process; each server in a child process of its own. Targets from issue 11.',
+    'Every figure beside the floor (bare socket.io with the same engine options and minimal protocol, in its own process, run in alternation with yieldroom in this same run); ratio = yieldroom ÷ floor. Load generator: the bench process; each server in a child process of its own. With --two-nodes, yieldroom again on two nodes sharing a Redis (presenter on the first, students split evenly; CPU and memory are both nodes together), beside the single node. Targets from issue 11.',
     ...run.warnings.map((w) => `\n> WARNING: ${w}`),
   ];
   for (const size of run.sizes) {
-    const f = { yieldroom: resultOf(size.fanout.yieldroom), floor: resultOf(size.fanout.floor) };
-    const v = { yieldroom: resultOf(size.votes?.yieldroom), floor: resultOf(size.votes?.floor) };
-    const p = { yieldroom: resultOf(size.predictions?.yieldroom), floor: resultOf(size.predictions?.floor) };
+    const two = size.fanout.twoNodes !== undefined;
+    const pick = (row: Row, variant: Variant) => row.pick(resultOf(size.fanout[variant]), resultOf(size.votes?.[variant]), resultOf(size.predictions?.[variant]));
     out.push('', `## ${size.students.toLocaleString('en')} students`, '');
     const rows = rowsFor(size).map((row) => {
-      const ours = row.pick(f.yieldroom, v.yieldroom, p.yieldroom);
-      const floor = row.pick(f.floor, v.floor, p.floor);
+      const [ours, floor] = [pick(row, 'yieldroom'), pick(row, 'floor')];
       const cell = (x: number | undefined) => (x === undefined ? '—' : String(round(x, row.digits ?? 1)));
-      return [row.measure, cell(ours), cell(floor), ratio(ours, floor), targetCell(row, ours, floor)];
+      const cells = [row.measure, cell(ours), cell(floor), ratio(ours, floor), targetCell(row, ours, floor)];
+      if (!two) return cells;
+      const twoNodes = pick(row, 'twoNodes');
+      return [...cells, cell(twoNodes), ratio(twoNodes, ours)];
     });
-    out.push(`| measure | yieldroom | floor | ratio | target |`, `|---|--:|--:|--:|---|`, ...rows.map((r) => `| ${r.join(' | ')} |`));
-    for (const server of ['yieldroom', 'floor'] as const) {
-      const problems = correctness(size, server);
-      out.push('', `Correctness, ${server}: ${problems.length === 0 ? 'every room:state delivered once, every vote acked, the presenter\'s tally exact, every team edit delivered to every teammate.' : `**${problems.join('; ')}**`}`);
+    out.push(
+      two ? '| measure | yieldroom | floor | ratio | target | 2 nodes + Redis | 2 nodes ÷ 1 |' : '| measure | yieldroom | floor | ratio | target |',
+      two ? '|---|--:|--:|--:|---|--:|--:|' : '|---|--:|--:|--:|---|',
+      ...rows.map((r) => `| ${r.join(' | ')} |`),
+    );
+    for (const variant of VARIANTS.filter((v) => v !== 'twoNodes' || two)) {
+      const problems = correctness(size, variant);
+      out.push('', `Correctness, ${VARIANT_NAMES[variant]}: ${problems.length === 0 ? "every room:state delivered once, every vote acked, the presenter's tally exact, every team edit delivered to every teammate." : `**${problems.join('; ')}**`}`);
     }
   }
   if (run.bundles.ok) {
@@ -150,7 +159,7 @@ export function markdownSummary(run: { startedAt: string; machine: Machine; conf
   if (storm?.ok) {
     out.push('', '## Join storm', '');
     out.push(
-      `${storm.phones.toLocaleString('en')} phones open the student page within ${storm.windowMs / 1000} s, each fetching the HTML, its ${storm.requestsPerPhone - 3} scripts and stylesheets, the deck, then joining over a socket (${kib(storm.bytesPerPhone)} KB decoded per phone). One load generator and one connection pool: no floor to compare with (the floor has no page).`,
+      `${storm.phones.toLocaleString('en')} phones open the student page within ${storm.windowMs / 1000} s, each fetching the HTML, its ${storm.requestsPerPhone - 3} scripts and stylesheets, the deck, then joining over a socket (${kib(storm.bytesPerPhone)} KB over the wire per phone). One load generator and one connection pool: no floor to compare with (the floor has no page).`,
       '',
       '| measure | value |',
       '|---|--:|',
@@ -221,10 +230,11 @@ function niceStep(raw: number): number {
 
 /** Fan-out p99 (at the base pace) and vote ack p99 (all at once) against N, yieldroom and the floor. */
 export function p99Chart(sizes: SizeReport[], machine: Machine): string {
-  const colors: Record<ServerKind, string> = { yieldroom: '#c0392b', floor: '#2c3e50' };
+  const colors: Record<Variant, string> = { yieldroom: '#c0392b', floor: '#2c3e50', twoNodes: '#e67e22' };
+  const shown = VARIANTS.filter((v) => v !== 'twoNodes' || sizes.some((s) => s.fanout.twoNodes));
   const xs = sizes.map((s) => s.students);
-  const seriesOf = (pick: (s: SizeReport, server: ServerKind) => number | undefined) =>
-    (['yieldroom', 'floor'] as const).map((server) => ({
+  const seriesOf = (pick: (s: SizeReport, variant: Variant) => number | undefined) =>
+    shown.map((server) => ({
       name: server,
       color: colors[server],
       points: sizes.flatMap((s) => {
@@ -238,8 +248,8 @@ export function p99Chart(sizes: SizeReport[], machine: Machine): string {
   const edits = seriesOf((s, server) => resultOf(s.predictions?.[server])?.propagationMs.p99 ?? undefined);
   const width = 1140;
   const height = 330;
-  const legend = (['yieldroom', 'floor'] as const)
-    .map((server, i) => `<rect x="${20 + i * 200}" y="${height - 14}" width="12" height="12" fill="${colors[server]}"/><text x="${38 + i * 200}" y="${height - 4}">${server === 'floor' ? 'floor (bare socket.io)' : server}</text>`)
+  const legend = shown
+    .map((variant, i) => `<rect x="${20 + i * 240}" y="${height - 14}" width="12" height="12" fill="${colors[variant]}"/><text x="${38 + i * 240}" y="${height - 4}">${variant === 'floor' ? 'floor (bare socket.io)' : VARIANT_NAMES[variant]}</text>`)
     .join('\n');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height + 20}" viewBox="0 0 ${width} ${height + 20}" font-family="sans-serif" font-size="12">`,

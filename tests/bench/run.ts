@@ -26,8 +26,8 @@ import { measureJoinStorm } from './join-storm';
 import type { JoinStormReport } from './join-storm';
 import { killAllChildren, SERVER_KINDS } from './child';
 import type { ServerKind } from './child';
-import { correctness, markdownSummary, p99Chart } from './report';
-import type { Machine, Outcome, Pair, SizeReport } from './report';
+import { VARIANT_NAMES, VARIANTS, correctness, markdownSummary, p99Chart } from './report';
+import type { Machine, Outcome, Pair, SizeReport, Variant } from './report';
 import { runScenario } from './scenario';
 import { round } from './stats';
 import { runVoteScenario } from './votes';
@@ -48,6 +48,7 @@ const HELP = `npm run bench -- [flags]
   --edit-rate 1         team edits per student per second in the prediction round (teams of 4, --seconds long); 0 skips
   --storm 1000          join storm: phones loading the student page (needs \`npm run build\`); 0 skips
   --storm-seconds 10    the window they arrive in
+  --two-nodes           also run each scenario on two yieldroom nodes sharing a Redis (students split evenly)
   --page-runs 5         first slide on a throttled phone (needs \`npm run build\`), cold runs; 0 skips
   --out bench/results   where the reports go
 BENCH_CPU_PROF=dir writes a V8 CPU profile of each server child.`;
@@ -67,6 +68,7 @@ const { values: flags } = parseArgs({
     storm: { type: 'string', default: '1000' },
     'storm-seconds': { type: 'string', default: '10' },
     'page-runs': { type: 'string', default: '5' },
+    'two-nodes': { type: 'boolean', default: false },
     out: { type: 'string', default: 'bench/results' },
     help: { type: 'boolean', default: false },
   },
@@ -97,6 +99,7 @@ const spreadMs = positive('spread-ms', flags['spread-ms']);
 const connectBatch = Math.round(positive('batch', flags.batch));
 const timeoutS = positive('timeout', flags.timeout);
 const pageRuns = Math.round(positive('page-runs', flags['page-runs'], true));
+const twoNodes = flags['two-nodes'];
 const editRate = positive('edit-rate', flags['edit-rate'], true);
 const stormPhones = Math.round(positive('storm', flags.storm, true));
 const stormSeconds = positive('storm-seconds', flags['storm-seconds']);
@@ -172,7 +175,7 @@ const machine: Machine = {
   loadAtStart,
   busyBeforeStart: busyAtStart,
 };
-const config = { n: sizes, rate, slowRate, slowFrom, seconds, votes: voteModes, spreadMs, connectBatch, editRate, stormPhones, stormSeconds, pageRuns };
+const config = { n: sizes, rate, slowRate, slowFrom, seconds, votes: voteModes, spreadMs, connectBatch, editRate, twoNodes, stormPhones, stormSeconds, pageRuns };
 console.log(`yieldroom bench — node ${machine.node}, ${machine.cores} cores (${machine.cpu}), ${machine.totalMemGiB} GiB; open files ${machine.openFiles}; ephemeral ports ${portRange ?? '?'}`);
 console.log(`N ${sizes.join(', ')}; ${seconds} s of slide:set per pace (${rate}/s${slowRate > 0 ? `, and ${slowRate}/s at N ≥ ${slowFrom}` : ''}); votes: ${voteModes.join(', ') || 'none'}`);
 for (const warning of warnings) console.log(`WARNING: ${warning}`);
@@ -180,17 +183,19 @@ for (const warning of warnings) console.log(`WARNING: ${warning}`);
 // ---- scenarios: each against both servers, the order swapped every time ----
 
 let turn = 0;
-async function bothServers<T>(label: string, run: (server: ServerKind) => Promise<T>): Promise<Pair<T>> {
+/** A scenario against yieldroom and the floor, in alternating order, then (with --two-nodes) yieldroom on two nodes and Redis. */
+async function bothServers<T>(label: string, run: (server: ServerKind, nodes: number) => Promise<T>): Promise<Pair<T>> {
   const order = turn++ % 2 === 0 ? SERVER_KINDS : [...SERVER_KINDS].reverse();
+  const variants: [Variant, ServerKind, number][] = [...order.map((server): [Variant, ServerKind, number] => [server, server, 1]), ...(twoNodes ? [['twoNodes', 'yieldroom', 2] as [Variant, ServerKind, number]] : [])];
   const pair = {} as Pair<T>;
-  for (const server of order) {
-    console.log(`▶ ${label} — ${server}`);
+  for (const [variant, server, nodes] of variants) {
+    console.log(`▶ ${label} — ${VARIANT_NAMES[variant]}`);
     try {
-      pair[server] = { ok: true, result: await run(server) };
+      pair[variant] = { ok: true, result: await run(server, nodes) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       console.log(`  FAILED: ${message}${/EMFILE|ENFILE/.test(message) ? ' (out of file descriptors: see the open-file limit above)' : ''}`);
-      pair[server] = { ok: false, error: message } satisfies Outcome<T>;
+      pair[variant] = { ok: false, error: message } satisfies Outcome<T>;
     }
   }
   return pair;
@@ -200,20 +205,20 @@ mkdirSync(outDir, { recursive: true });
 const date = startedAt.slice(0, 10);
 const reports: SizeReport[] = [];
 for (const students of sizes) {
-  const fanout = await bothServers(`${students} students, slide fan-out`, (server) =>
-    runScenario({ server, students, seconds, paces: pacesFor(students), connectBatch, drainMs: 10_000 }, openSockets),
+  const fanout = await bothServers(`${students} students, slide fan-out`, (server, nodes) =>
+    runScenario({ server, nodes, students, seconds, paces: pacesFor(students), connectBatch, drainMs: 10_000 }, openSockets),
   );
   const votes =
     voteModes.length === 0
       ? null
-      : await bothServers(`${students} students, votes (${voteModes.join(', ')})`, (server) =>
-          runVoteScenario({ server, students, modes: voteModes, spreadMs, connectBatch, settleMs: 10_000 }, openSockets),
+      : await bothServers(`${students} students, votes (${voteModes.join(', ')})`, (server, nodes) =>
+          runVoteScenario({ server, nodes, students, modes: voteModes, spreadMs, connectBatch, settleMs: 10_000 }, openSockets),
         );
   const predictions =
     editRate === 0
       ? null
-      : await bothServers(`${students} students, team edits (${editRate}/s each)`, (server) =>
-          runPredictionScenario({ server, students, seconds, rate: editRate, connectBatch, settleMs: 10_000 }, openSockets),
+      : await bothServers(`${students} students, team edits (${editRate}/s each)`, (server, nodes) =>
+          runPredictionScenario({ server, nodes, students, seconds, rate: editRate, connectBatch, settleMs: 10_000 }, openSockets),
         );
   const size: SizeReport = { students, fanout, votes, predictions };
   reports.push(size);
@@ -246,4 +251,4 @@ console.log(`wrote ${relative(REPO_ROOT, summaryFile)} and ${relative(REPO_ROOT,
 clearTimeout(safety);
 killAllChildren();
 // A failed scenario, a lost message or vote, or a tally that is not exact fails the run.
-process.exit(reports.every((size) => SERVER_KINDS.every((server) => correctness(size, server).length === 0)) ? 0 : 1);
+process.exit(reports.every((size) => VARIANTS.every((variant) => correctness(size, variant).length === 0)) ? 0 : 1);

@@ -4,7 +4,7 @@ import type { RunningServer } from '../../server/app';
 import type { SlidePosition } from '../../server/protocol';
 import { connectClient, createRoom, join, request } from '../support/server';
 import type { Client } from '../support/server';
-import { startServerChild } from './child';
+import { startServers } from './child';
 import type { ServerChild, ServerKind } from './child';
 import type { ServerStats } from './ipc';
 import { summarize } from './stats';
@@ -12,6 +12,8 @@ import type { Summary } from './stats';
 
 export type ScenarioOptions = {
   server: ServerKind;
+  /** Several yieldroom nodes sharing a Redis, students spread evenly (default 1). */
+  nodes?: number;
   students: number;
   seconds: number;
   /** One phase of `seconds` per pace (moves per second), in order, with the same students. */
@@ -121,9 +123,9 @@ export const joinStats = ({ totalMs, eachMs }: { totalMs: number; eachMs: Float6
 
 export async function runScenario(options: ScenarioOptions, sockets: Set<Client>): Promise<ScenarioResult> {
   const { students, seconds, paces, connectBatch, drainMs } = options;
-  const child = await startServerChild(options.server);
+  const child = await startServers(options.server, options.nodes ?? 1);
   try {
-    const { server, room, presenter, joined: start } = await presentedRoom(child.url, child.port, sockets);
+    const { room, presenter, joined: start } = await presentedRoom(child.url, child.port, sockets);
     await sleep(300);
     const before = await child.stats({ gc: true, reset: true });
 
@@ -131,7 +133,7 @@ export async function runScenario(options: ScenarioOptions, sockets: Set<Client>
     // Each student's room:state messages go to the phase running: `onState(i, version, now)`.
     let onState: (i: number, version: number, now: number) => void = () => undefined;
     const joining = await inBatches(students, connectBatch, async (i) => {
-      const socket = await connectClient(server);
+      const socket = await connectClient(child.node(i));
       sockets.add(socket);
       socket.on('room:state', ({ version }) => onState(i, version, performance.now()));
       await join(socket, room.code);

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { MyVote, PollState, PollTallyBroadcast, RoundTally } from '../../server/protocol';
 import { request, student } from '../support/server';
 import type { Client } from '../support/server';
-import { startServerChild } from './child';
+import { startServers } from './child';
 import type { ServerKind } from './child';
 import { inBatches, joinStats, presentedRoom, windowOf } from './scenario';
 import type { JoinStats, LoopWindow } from './scenario';
@@ -15,6 +15,8 @@ export type VoteMode = 'spread' | 'burst';
 
 export type VoteOptions = {
   server: ServerKind;
+  /** Several yieldroom nodes sharing a Redis, students spread evenly (default 1). */
+  nodes?: number;
   students: number;
   /** One round per mode, in order: every student votes once per round, a different option each time. */
   modes: VoteMode[];
@@ -129,9 +131,9 @@ function addWindows(windows: LoopWindow[]): LoopWindow {
 export async function runVoteScenario(options: VoteOptions, sockets: Set<Client>): Promise<VoteResult> {
   const { students, modes, spreadMs, connectBatch, settleMs } = options;
   const rounds = modes.length;
-  const child = await startServerChild(options.server);
+  const child = await startServers(options.server, options.nodes ?? 1);
   try {
-    const { server, room, presenter } = await presentedRoom(child.url, child.port, sockets);
+    const { room, presenter } = await presentedRoom(child.url, child.port, sockets);
     let tallies = 0;
     let lastTally: PollTallyBroadcast | undefined;
     let lastTallyAt = 0;
@@ -156,7 +158,7 @@ export async function runVoteScenario(options: VoteOptions, sockets: Set<Client>
     // ---- join N students as phones do: a voter cookie from the deck route, then the socket ----
     const voters: Client[] = new Array<Client>(students);
     const joining = await inBatches(students, connectBatch, async (i) => {
-      const { socket } = await student(server, room.code);
+      const { socket } = await student(child.node(i), room.code);
       sockets.add(socket);
       voters[i] = socket;
     });
