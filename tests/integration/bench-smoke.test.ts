@@ -3,7 +3,8 @@
  * socket.io), through the same harness `npm run bench` uses. Correctness only, never speed:
  * every move reaches every student exactly once, every vote is acked, the presenter's tally ends
  * exact, every team edit reaches every teammate, and the floor answers at all (else the bench's
- * ratios would be meaningless).
+ * ratios would be meaningless); and the two-node variant (two yieldroom nodes and a Redis) on a
+ * smaller room.
  */
 import { describe, expect, it } from 'vitest';
 import { SERVER_KINDS } from '../bench/child';
@@ -43,4 +44,14 @@ describe(`bench smoke: ${STUDENTS} students`, () => {
       expect(result).toMatchObject({ edits: students * 2, expected: students * 2 * 3, delivered: students * 2 * 3, refused: {} });
     });
   }
+
+  it('yieldroom on two nodes sharing a Redis: students on both get every move once, every vote and every team edit', { timeout: 120_000 }, async () => {
+    const fanout = await runScenario({ server: 'yieldroom', nodes: 2, students: 100, seconds: 1, paces: [5], connectBatch: 50, drainMs: 20_000 }, new Set());
+    expect(fanout.memory.socketsSeen).toBe(101);
+    expect(fanout.paces[0]).toMatchObject({ expected: 500, delivered: 500, duplicates: 0, unexpected: 0 });
+    const votes = await runVoteScenario({ server: 'yieldroom', nodes: 2, students: 100, modes: ['burst'], spreadMs: 500, connectBatch: 50, settleMs: 10_000 }, new Set());
+    expect(votes.tally).toMatchObject({ ok: true });
+    const edits = await runPredictionScenario({ server: 'yieldroom', nodes: 2, students: 20, seconds: 2, rate: 1, connectBatch: 20, settleMs: 20_000 }, new Set());
+    expect(edits).toMatchObject({ expected: 20 * 2 * 3, delivered: 20 * 2 * 3, refused: {} });
+  });
 });
