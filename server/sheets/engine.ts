@@ -27,6 +27,7 @@ export function createSheetEngine(store: Store, limits: EngineLimits = DEFAULT_E
   let worker: Worker;
   let ready: Promise<void>;
   let pending: ((reply: Reply) => void) | undefined;
+  let pendingId = -1;
   let nextId = 0;
   /** Key -> the stored version the worker's copy is at. Insertion order is recency. */
   const loaded = new Map<string, number>();
@@ -40,7 +41,9 @@ export function createSheetEngine(store: Store, limits: EngineLimits = DEFAULT_E
     const current = worker;
     ready = new Promise((resolve) => current.once('message', () => resolve()));
     current.on('message', (reply: Reply & { id?: number }) => {
-      if (reply.id !== undefined) pending?.(reply);
+      // A reply from a worker already replaced, or to a request the watchdog already refused,
+      // belongs to no one waiting now: handing it to the next request would answer it wrongly.
+      if (current === worker && reply.id !== undefined && reply.id === pendingId) pending?.(reply);
     });
     current.on('error', () => undefined);
     current.on('exit', () => {
@@ -60,6 +63,7 @@ export function createSheetEngine(store: Store, limits: EngineLimits = DEFAULT_E
     return new Promise((resolve) => {
       const id = nextId++;
       let timer: NodeJS.Timeout | undefined;
+      pendingId = id;
       pending = (reply) => {
         clearTimeout(timer);
         pending = undefined;

@@ -46,6 +46,7 @@ const HELP = `npm run bench -- [flags]
   --batch 200           sockets connected at once while joining
   --timeout 900         seconds before everything is killed (exit 2)
   --edit-rate 1         team edits per student per second in the prediction round (teams of 4, --seconds long); 0 skips
+  --edit-max-n 1000     the prediction round only for N up to this (a Y.Doc per phone in the load generator)
   --storm 1000          join storm: phones loading the student page (needs \`npm run build\`); 0 skips
   --storm-seconds 10    the window they arrive in
   --two-nodes           also run each scenario on two yieldroom nodes sharing a Redis (students split evenly)
@@ -65,6 +66,7 @@ const { values: flags } = parseArgs({
     batch: { type: 'string', default: '200' },
     timeout: { type: 'string', default: '900' },
     'edit-rate': { type: 'string', default: '1' },
+    'edit-max-n': { type: 'string', default: '1000' },
     storm: { type: 'string', default: '1000' },
     'storm-seconds': { type: 'string', default: '10' },
     'page-runs': { type: 'string', default: '5' },
@@ -101,6 +103,7 @@ const timeoutS = positive('timeout', flags.timeout);
 const pageRuns = Math.round(positive('page-runs', flags['page-runs'], true));
 const twoNodes = flags['two-nodes'];
 const editRate = positive('edit-rate', flags['edit-rate'], true);
+const editMaxN = positive('edit-max-n', flags['edit-max-n']);
 const stormPhones = Math.round(positive('storm', flags.storm, true));
 const stormSeconds = positive('storm-seconds', flags['storm-seconds']);
 const outDir = resolve(REPO_ROOT, flags.out);
@@ -175,7 +178,7 @@ const machine: Machine = {
   loadAtStart,
   busyBeforeStart: busyAtStart,
 };
-const config = { n: sizes, rate, slowRate, slowFrom, seconds, votes: voteModes, spreadMs, connectBatch, editRate, twoNodes, stormPhones, stormSeconds, pageRuns };
+const config = { n: sizes, rate, slowRate, slowFrom, seconds, votes: voteModes, spreadMs, connectBatch, editRate, editMaxN, twoNodes, stormPhones, stormSeconds, pageRuns };
 console.log(`yieldroom bench — node ${machine.node}, ${machine.cores} cores (${machine.cpu}), ${machine.totalMemGiB} GiB; open files ${machine.openFiles}; ephemeral ports ${portRange ?? '?'}`);
 console.log(`N ${sizes.join(', ')}; ${seconds} s of slide:set per pace (${rate}/s${slowRate > 0 ? `, and ${slowRate}/s at N ≥ ${slowFrom}` : ''}); votes: ${voteModes.join(', ') || 'none'}`);
 for (const warning of warnings) console.log(`WARNING: ${warning}`);
@@ -215,7 +218,7 @@ for (const students of sizes) {
           runVoteScenario({ server, nodes, students, modes: voteModes, spreadMs, connectBatch, settleMs: 10_000 }, openSockets),
         );
   const predictions =
-    editRate === 0
+    editRate === 0 || students > editMaxN
       ? null
       : await bothServers(`${students} students, team edits (${editRate}/s each)`, (server, nodes) =>
           runPredictionScenario({ server, nodes, students, seconds, rate: editRate, connectBatch, settleMs: 10_000 }, openSockets),
