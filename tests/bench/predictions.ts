@@ -34,6 +34,9 @@ export type PredictionResult = {
   /** Deliveries expected (each edit to each teammate) and seen. */
   expected: number;
   delivered: number;
+  /** Sheet writes sent (a keystroke each, plus any resync) and acked ok; the rest refused or unanswered. */
+  writes: number;
+  acked: number;
   refused: Record<string, number>;
   propagationMs: Summary;
   join: JoinStats;
@@ -119,12 +122,14 @@ export async function runPredictionScenario(options: PredictionOptions, sockets:
         text.insert(text.length, String(e % 10));
       }
     }
-    const acks = (await Promise.all(sheets.flatMap((s) => s.acks))) as { ok: boolean; error?: { code: string } }[];
+    // Every write's ack and every delivery, or whatever has come `settleMs` after the last keystroke.
+    const writes = sheets.flatMap((s) => s.acks) as Promise<{ ok: boolean; error?: { code: string } }>[];
     const refused: Record<string, number> = {};
-    for (const ack of acks) if (!ack.ok) refused[ack.error!.code] = (refused[ack.error!.code] ?? 0) + 1;
+    let acked = 0;
+    for (const write of writes) void write.then((ack) => (ack.ok ? acked++ : (refused[ack.error!.code] = (refused[ack.error!.code] ?? 0) + 1)));
     const expected = teamOf.reduce((sum, team) => sum + editsEach * (teamSize.get(team)! - 1), 0);
     const until = performance.now() + settleMs;
-    while (latencies.length < expected && performance.now() < until) await sleep(20);
+    while ((latencies.length < expected || acked + Object.values(refused).reduce((a, b) => a + b, 0) < writes.length) && performance.now() < until) await sleep(20);
     const editing = await child.stats({ gc: false, reset: true });
 
     return {
@@ -134,7 +139,9 @@ export async function runPredictionScenario(options: PredictionOptions, sockets:
       edits: editsEach * students,
       expected,
       delivered: latencies.length,
-      refused,
+      writes: writes.length,
+      acked,
+      refused: { ...refused },
       propagationMs: summarize(latencies),
       join: joinStats(joining),
       editing: windowOf(editing),

@@ -104,8 +104,9 @@ export function correctness(size: SizeReport, variant: Variant): string[] {
   const predictions = size.predictions?.[variant];
   if (predictions && !predictions.ok) problems.push(`prediction round failed: ${predictions.error}`);
   if (predictions?.ok) {
-    const { delivered, expected, refused } = predictions.result;
+    const { delivered, expected, refused, writes, acked } = predictions.result;
     if (delivered !== expected) problems.push(`team edits delivered ${delivered}/${expected}`);
+    if (acked + Object.values(refused).reduce((a, b) => a + b, 0) !== writes) problems.push(`sheet writes answered ${acked + Object.values(refused).reduce((a, b) => a + b, 0)}/${writes} within the settle time`);
     if (Object.keys(refused).length) problems.push(`team edits refused: ${JSON.stringify(refused)}`);
   }
   return problems;

@@ -42,6 +42,7 @@ describe(`bench smoke: ${STUDENTS} students`, () => {
       const result = await runPredictionScenario({ server, students, seconds: 2, rate: 1, connectBatch: 20, settleMs: 20_000 }, new Set());
       expect(result.teams).toBe(10);
       expect(result).toMatchObject({ edits: students * 2, expected: students * 2 * 3, delivered: students * 2 * 3, refused: {} });
+      expect(result.acked).toBe(result.writes);
     });
   }
 
