@@ -96,6 +96,7 @@ export type ClientToServerEvents = {
   'poll:open': (input: PollOpen, ack: (res: Ack<PollState>) => void) => void;
   'poll:close': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
   'poll:reveal': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
+  'poll:split': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
   'poll:revote': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
   'poll:reset': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
   'poll:vote': (input: PollVote, ack: (res: Ack<MyVote>) => void) => void;
@@ -173,7 +174,7 @@ export type RoundTally =
   /** `words`: the most given answers; `more`: how many other distinct answers there are. */
   | { round: number; ballots: number; kind: 'text'; words: { text: string; count: number }[]; more: number };
 
-/** A poll as a client sees it. Students get `results` and `correct` only once revealed. */
+/** A poll as a client sees it. Students get `results` once revealed and `correct` only once `correctShown`. */
 export type PollState = {
   id: string;
   question: string;
@@ -181,7 +182,10 @@ export type PollState = {
   options: string[];
   round: number;
   status: PollStatus;
+  /** Results shown to the room. */
   revealed: boolean;
+  /** The correct answer marked too: false while the room sees the split before a revote (`poll:split`). */
+  correctShown: boolean;
   revote: boolean;
   results?: RoundTally[];
   /** Option indexes, a number, or (a prediction's free-entry poll) the executed answer's label. */

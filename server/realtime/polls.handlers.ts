@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PollAction, PollOpen, PollVote } from '../protocol';
 import type { MyVote } from '../protocol';
 import { Refusal } from '../errors';
-import { checkVote, closePoll, numericBounds, pollFromAdHoc, pollFromDeck, resetPoll, revealPoll, startRevote } from '../polls/poll';
+import { checkVote, closePoll, numericBounds, pollFromAdHoc, pollFromDeck, resetPoll, revealPoll, showSplit, startRevote } from '../polls/poll';
 import type { Poll } from '../polls/poll';
 import { findDeckPoll } from '../rooms/room';
 import type { CastOutcome } from '../store/store';
@@ -41,7 +41,7 @@ export function registerPollHandlers(services: Services, socket: AppSocket) {
 
   // A presenter's quick clicks (reveal, then vote again) take effect in the order clicked.
   const afterPreviousClick = inArrivalOrder();
-  const transitions = { 'poll:close': closePoll, 'poll:reveal': revealPoll, 'poll:revote': startRevote, 'poll:reset': resetPoll } as const;
+  const transitions = { 'poll:close': closePoll, 'poll:split': showSplit, 'poll:reveal': revealPoll, 'poll:revote': startRevote, 'poll:reset': resetPoll } as const;
   for (const [event, transition] of Object.entries(transitions) as [keyof typeof transitions, (p: Poll) => Poll][]) {
     handle(socket, event, PollAction, 'presenter', ({ pollId }, { code }) =>
       afterPreviousClick(async () => {

@@ -103,6 +103,7 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
         round: 1,
         status: 'open',
         revealed: false,
+        correctShown: false,
         createdAt: services.now(),
         version: 1,
       };

@@ -3,6 +3,7 @@ import type { Choice } from '../protocol';
 import type { Poll } from '../polls/poll';
 import type { Room } from '../rooms/room';
 import type { CastOutcome, Store } from './store';
+import { fromRevealedField, revealedField } from './store';
 
 type RoomRow = {
   code: string;
@@ -26,7 +27,7 @@ type PollDefinition = Pick<Poll, 'question' | 'kind' | 'options' | 'correct' | '
 
 function pollFromRow(row: PollRow): Poll {
   const def = JSON.parse(row.definition) as PollDefinition;
-  return { roomCode: row.room_code, id: row.poll_id, ...def, round: row.round, status: row.status, revealed: row.revealed === 1, createdAt: row.created_at, version: row.version };
+  return { roomCode: row.room_code, id: row.poll_id, ...def, round: row.round, status: row.status, ...fromRevealedField(row.revealed), createdAt: row.created_at, version: row.version };
 }
 
 /** Every table that holds a room's data, children first, for deleting expired rooms. */
@@ -98,11 +99,11 @@ export function roomVerbs(db: Database.Database): RoomVerbs {
   });
   const addPoll = db.transaction((poll: Poll): Poll => {
     const definition: PollDefinition = { question: poll.question, kind: poll.kind, options: poll.options, correct: poll.correct, revote: poll.revote };
-    q.insertPoll.run(poll.roomCode, poll.id, JSON.stringify(definition), poll.round, poll.status, poll.revealed ? 1 : 0, poll.createdAt, poll.version);
+    q.insertPoll.run(poll.roomCode, poll.id, JSON.stringify(definition), poll.round, poll.status, revealedField(poll), poll.createdAt, poll.version);
     return pollFromRow(q.poll.get(poll.roomCode, poll.id)!);
   });
   const updatePoll = db.transaction((next: Poll, clearBallots: boolean) => {
-    const updated = q.updatePoll.run(next.round, next.status, next.revealed ? 1 : 0, next.version, next.roomCode, next.id, next.version - 1).changes === 1;
+    const updated = q.updatePoll.run(next.round, next.status, revealedField(next), next.version, next.roomCode, next.id, next.version - 1).changes === 1;
     if (updated && clearBallots) q.deleteBallots.run(next.roomCode, next.id);
     return updated;
   });

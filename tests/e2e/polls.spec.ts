@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { SHOTS, phone, present } from './helpers';
 
-test('phones vote, the presenter sees the tally, a reveal reaches the phones, a revote is a second round', async ({ browser }) => {
+test('phones vote, the presenter sees the tally, the room sees its split without the answer, a revote is a second round, the reveal marks the answer', async ({ browser }) => {
   const { presenter, code } = await present(browser);
   const [pixel, iphone] = [await phone(browser, 'Pixel 7', code), await phone(browser, 'iPhone 14', code)];
   const speaker = await presenter.context().newPage();
@@ -27,23 +27,40 @@ test('phones vote, the presenter sees the tally, a reveal reaches the phones, a 
   await expect(pixel.getByTestId('poll-bar')).toHaveCount(0);
   await speaker.screenshot({ path: `${SHOTS}/speaker-poll.png` });
 
-  // The presenter's one-key shortcuts on the projector: R reveals, A opens another round.
-  await presenter.keyboard.press('r');
+  // Peer instruction by the projector's keys: D shows how the room split without the answer, A opens
+  // another round, R reveals the results and, only then, the answer.
+  await presenter.keyboard.press('d');
   for (const p of [pixel, iphone]) {
     await expect(p.getByTestId('poll-bar')).toHaveCount(3);
-    await expect(p.locator('[data-testid="poll-bar"][data-correct]')).toContainText('3');
+    await expect(p.getByTestId('split-shown')).toBeVisible();
   }
+  await expect(presenter.getByTestId('poll-bar')).toHaveCount(3);
+  await expect(presenter.getByTestId('projector-poll')).toContainText('How the room split');
+  for (const p of [pixel, iphone, presenter]) await expect(p.locator('[data-testid="poll-bar"][data-correct]')).toHaveCount(0);
   await expect(iphone.getByTestId('count-r1')).toHaveText(['1 · 50%', '1 · 50%', '0 · 0%']);
-  await presenter.screenshot({ path: `${SHOTS}/projector-poll-revealed.png` });
-  await iphone.screenshot({ path: `${SHOTS}/phone-poll-revealed.png` });
+  await expect(speaker.getByTestId('poll-progress')).toContainText('split shown, answer hidden');
+  await expect(speaker.getByRole('button', { name: 'Reveal answer' })).toBeVisible();
+  await presenter.screenshot({ path: `${SHOTS}/projector-poll-split.png` });
+  await iphone.screenshot({ path: `${SHOTS}/phone-poll-split.png` });
 
   await presenter.keyboard.press('a');
   await expect(iphone.getByTestId('ballot')).toContainText('Round 2');
+  await expect(iphone.getByTestId('poll-bar')).toHaveCount(0);
   await iphone.getByRole('button', { name: 'A 3' }).click();
   await expect(iphone.getByTestId('vote-status')).toContainText('Vote received: A: 3');
   await expect(speaker.getByTestId('count-r2')).toHaveText(['1 · 100%', '0 · 0%', '0 · 0%']);
   await expect(speaker.getByTestId('count-r1')).toHaveText(['1 · 50%', '1 · 50%', '0 · 0%']);
   await speaker.screenshot({ path: `${SHOTS}/speaker-poll-round2.png` });
+
+  await presenter.keyboard.press('r');
+  for (const p of [pixel, iphone, presenter]) {
+    await expect(p.getByTestId('poll-bar')).toHaveCount(3);
+    await expect(p.locator('[data-testid="poll-bar"][data-correct]')).toContainText('3');
+  }
+  await expect(iphone.getByTestId('split-shown')).toHaveCount(0);
+  await expect(iphone.getByTestId('count-r2')).toHaveText(['1 · 100%', '0 · 0%', '0 · 0%']);
+  await presenter.screenshot({ path: `${SHOTS}/projector-poll-revealed.png` });
+  await iphone.screenshot({ path: `${SHOTS}/phone-poll-revealed.png` });
 
   const results = await presenter.context().newPage();
   await results.goto(`/present/${code}/results`);

@@ -16,7 +16,7 @@ import { SheetClient } from '../support/sheet-client';
  * budget is lifted here: this suite is about what a message says, not how many there are.
  */
 const EVENTS = [
-  'room:join', 'room:snapshot', 'slide:set', 'presenter:pair', 'presenter:redeem', 'poll:open', 'poll:close', 'poll:reveal', 'poll:revote', 'poll:reset', 'poll:vote',
+  'room:join', 'room:snapshot', 'slide:set', 'presenter:pair', 'presenter:redeem', 'poll:open', 'poll:close', 'poll:split', 'poll:reveal', 'poll:revote', 'poll:reset', 'poll:vote',
   'team:rename', 'team:pick', 'teams:configure', 'sheet:sync', 'sheet:awareness', 'predict:lock', 'predict:unlock', 'predict:reveal', 'predict:board', 'predict:poll', 'predict:whatif',
 ];
 const KEYS = ['code', 'presenterSecret', 'token', 'h', 'v', 'f', 'pollId', 'round', 'choice', 'option', 'options', 'value', 'text', 'adHoc', 'kind', 'question', 'name', 'table', 'mode', 'tables', 'predictionId', 'teamId', 'message', 'step', 'steps'];

@@ -201,7 +201,7 @@ describe('a poll on screen', () => {
     expect((await away).poll).toBeNull();
     const back = nextEvent(socket, 'poll:state');
     await request(presenter, 'slide:set', POLL_SLIDE);
-    expect((await back).poll).toStrictEqual({ id: poll.id, question: poll.question, kind: 'single', options: poll.options, round: 1, status: 'closed', revealed: false, revote: true });
+    expect((await back).poll).toStrictEqual({ id: poll.id, question: poll.question, kind: 'single', options: poll.options, round: 1, status: 'closed', revealed: false, correctShown: false, revote: true });
     expect(await vote(socket, poll.id, 0)).toMatchObject({ ok: false, error: { code: 'POLL_CLOSED' } });
 
     await request(presenter, 'poll:reveal', { pollId: poll.id });
@@ -302,7 +302,7 @@ describe('bad poll input gets a named error and counts nothing', () => {
     const { socket } = track(await student(server, room.code));
     const other = track(await student(server, room.code)).socket;
     const heard = overhear([socket, other, room.presenter]);
-    for (const event of ['poll:close', 'poll:reveal', 'poll:revote', 'poll:reset']) {
+    for (const event of ['poll:close', 'poll:split', 'poll:reveal', 'poll:revote', 'poll:reset']) {
       expect(await request(socket, event, { pollId: room.poll.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     }
     expect(await request(socket, 'poll:open', { adHoc: { kind: 'text', question: 'Mine?' } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

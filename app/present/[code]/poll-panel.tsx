@@ -4,7 +4,7 @@ import type { AdHocPoll, ClientToServerEvents, PollState } from '../../../server
 import { PollChart } from '../../lib/poll-chart';
 import type { RoomSocket } from '../../lib/use-room';
 
-type PollEvent = 'poll:close' | 'poll:reveal' | 'poll:revote' | 'poll:reset';
+type PollEvent = 'poll:close' | 'poll:split' | 'poll:reveal' | 'poll:revote' | 'poll:reset';
 
 const votes = (poll: PollState) => poll.results?.find((r) => r.round === poll.round)?.ballots ?? 0;
 /** Distinct text answers the word cloud leaves out. */
@@ -13,7 +13,7 @@ const latestMore = (poll: PollState) => {
   return latest?.kind === 'text' ? latest.more : 0;
 };
 
-/** Close, reveal, vote again, reset: the presenter's buttons for the poll on screen. */
+/** Close, show the split, reveal, vote again, reset: the presenter's buttons for the poll on screen. */
 export function PollControls({ poll, socket, big = false }: { poll: PollState; socket?: RoomSocket; big?: boolean }) {
   const act = (event: PollEvent) => (socket?.emit as (e: keyof ClientToServerEvents, p: { pollId: string }, ack: () => void) => void)(event, { pollId: poll.id }, () => undefined);
   const button = `rounded-lg font-semibold ${big ? 'px-5 py-3 text-xl' : 'px-3 py-1.5'}`;
@@ -24,9 +24,14 @@ export function PollControls({ poll, socket, big = false }: { poll: PollState; s
           Close voting
         </button>
       )}
-      {!poll.revealed && (
-        <button className={`${button} bg-emerald-400 text-slate-900`} onClick={() => act('poll:reveal')}>
-          Reveal results
+      {!poll.revealed && poll.correct !== undefined && (
+        <button className={`${button} bg-sky-300 text-slate-900`} onClick={() => act('poll:split')} title="The room sees how it voted, not the answer (D)">
+          Show split
+        </button>
+      )}
+      {!(poll.revealed && poll.correctShown) && (
+        <button className={`${button} bg-emerald-400 text-slate-900`} onClick={() => act('poll:reveal')} title="Results and the answer (R)">
+          {poll.revealed ? 'Reveal answer' : 'Reveal results'}
         </button>
       )}
       <button className={`${button} bg-amber-400 text-slate-900`} onClick={() => act('poll:revote')} title="Open another round of the same question">
@@ -46,7 +51,7 @@ export function PollPanel({ poll, audience, socket }: { poll: PollState; audienc
       <header className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 className="font-semibold">{poll.question}</h2>
         <span data-testid="poll-progress" className="text-slate-300">
-          Round {poll.round} · {poll.status} · {votes(poll)} / {audience} voted
+          Round {poll.round} · {poll.status}{poll.revealed && !poll.correctShown ? ' · split shown, answer hidden' : ''} · {votes(poll)} / {audience} voted
         </span>
       </header>
       {votes(poll) > audience && (
@@ -66,7 +71,7 @@ export function PollPanel({ poll, audience, socket }: { poll: PollState; audienc
  * the results (live bars would sway the room). The presenter's buttons stay in the speaker view.
  */
 export function ProjectorPoll({ poll, audience }: { poll: PollState; audience: number }) {
-  const status = poll.revealed ? 'Results' : poll.status === 'open' ? 'Vote on your phone' : 'Voting closed';
+  const status = poll.revealed ? (poll.correctShown || poll.correct === undefined ? 'Results' : 'How the room split') : poll.status === 'open' ? 'Vote on your phone' : 'Voting closed';
   return (
     <aside data-testid="projector-poll" aria-label="Poll" className={`projector-band projector-poll ${poll.revealed ? 'revealed' : ''}`}>
       <div className="projector-band-head">
@@ -80,7 +85,7 @@ export function ProjectorPoll({ poll, audience }: { poll: PollState; audience: n
           </span>
         </p>
       </div>
-      {poll.revealed ? <PollChart poll={poll} /> : <progress aria-label="Votes so far" className="h-3 w-full accent-amber-400" max={Math.max(audience, 1)} value={votes(poll)} />}
+      {poll.revealed ? <PollChart poll={poll} markCorrect={poll.correctShown} /> : <progress aria-label="Votes so far" className="h-3 w-full accent-amber-400" max={Math.max(audience, 1)} value={votes(poll)} />}
     </aside>
   );
 }

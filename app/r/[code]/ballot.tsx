@@ -62,7 +62,7 @@ export function Ballot({
   // A poll that opens, a new round and a reveal come into view wherever the student had scrolled.
   useEffect(() => {
     if (ref.current) bringIntoView(ref.current);
-  }, [poll.id, poll.round, poll.revealed]);
+  }, [poll.id, poll.round, poll.revealed, poll.correctShown]);
   useEffect(() => {
     if (open) navigator.vibrate?.(150);
   }, [poll.id, poll.round, open]);
@@ -99,6 +99,11 @@ export function Ballot({
       </header>
       {poll.round > 1 && open && <p className="text-sm text-amber-200">Vote again, after talking it over with your neighbours.</p>}
 
+      {poll.revealed && !poll.correctShown && (
+        <p data-testid="split-shown" className="text-sm text-sky-200">
+          How the room split. The answer is not shown yet: talk it over with your neighbours.
+        </p>
+      )}
       {poll.revealed ? (
         <PollChart poll={poll} />
       ) : (poll.kind === 'single' || poll.kind === 'multiple') ? (
