@@ -104,6 +104,7 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
         status: 'open',
         revealed: false,
         correctShown: false,
+        closesAt: null,
         createdAt: services.now(),
         version: 1,
       };

@@ -12,7 +12,7 @@ import type { Grade, RoomPrediction, Sheet } from '../predictions/sheet';
 export const revealedField = (poll: Pick<Poll, 'revealed' | 'correctShown'>): 0 | 1 | 2 => (!poll.revealed ? 0 : poll.correctShown ? 1 : 2);
 export const fromRevealedField = (field: number): Pick<Poll, 'revealed' | 'correctShown'> => ({ revealed: field !== 0, correctShown: field === 1 });
 
-export type CastOutcome = 'cast' | 'closed' | 'round-over' | 'not-on-screen' | 'missing';
+export type CastOutcome = 'cast' | 'closed' | 'round-over' | 'time-up' | 'not-on-screen' | 'missing';
 /** What a sheet save came to: stored, another writer stored first, or the prediction is no longer open. */
 export type SheetSave = 'saved' | 'conflict' | 'locked';
 

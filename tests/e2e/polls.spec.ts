@@ -77,3 +77,27 @@ test('phones vote, the presenter sees the tally, the room sees its split without
   ]);
   await results.screenshot({ path: `${SHOTS}/results.png`, fullPage: true });
 });
+
+test('a countdown: the speaker view starts one, phones and the projector count down, the server closes voting when it ends', async ({ browser }) => {
+  const { presenter, code } = await present(browser);
+  const pixel = await phone(browser, 'Pixel 7', code);
+  const speaker = await presenter.context().newPage();
+  await speaker.goto(`/present/${code}/speaker`);
+  await expect(speaker.getByTestId('speaker-audience')).toHaveText('1 joined');
+  for (let i = 0; i < 9; i++) await presenter.keyboard.press('ArrowRight');
+  await expect(pixel.getByTestId('ballot')).toContainText('What does the first next(countdown(3)) return?');
+
+  await speaker.getByRole('button', { name: '10 s' }).click();
+  for (const page of [pixel, presenter, speaker]) await expect(page.getByTestId('countdown')).toHaveText(/^\d+ s left$/);
+  await expect(speaker.getByRole('button', { name: '10 s' })).toHaveCount(0);
+  await pixel.screenshot({ path: `${SHOTS}/phone-poll-countdown.png` });
+  await presenter.screenshot({ path: `${SHOTS}/projector-poll-countdown.png` });
+  await pixel.getByRole('button', { name: 'A 3' }).click();
+  await expect(pixel.getByTestId('vote-status')).toContainText('Vote received: A: 3');
+
+  // The server closes the round when the countdown ends: every view shows it closed.
+  await expect(presenter.getByTestId('projector-poll')).toContainText('Voting closed', { timeout: 20_000 });
+  await expect(pixel.getByRole('button', { name: 'B 2' })).toBeDisabled();
+  await expect(speaker.getByTestId('poll-progress')).toContainText('closed · 1 / 1 voted');
+  for (const page of [pixel, presenter, speaker]) await expect(page.getByTestId('countdown')).toHaveCount(0);
+});

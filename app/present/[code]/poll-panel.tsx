@@ -1,6 +1,7 @@
 'use client';
 import { useState } from 'react';
 import type { AdHocPoll, ClientToServerEvents, PollState } from '../../../server/protocol/events';
+import { Countdown } from '../../lib/countdown';
 import { PollChart } from '../../lib/poll-chart';
 import type { RoomSocket } from '../../lib/use-room';
 
@@ -13,9 +14,13 @@ const latestMore = (poll: PollState) => {
   return latest?.kind === 'text' ? latest.more : 0;
 };
 
-/** Close, show the split, reveal, vote again, reset: the presenter's buttons for the poll on screen. */
+/** Countdowns the speaker view offers for an open round (the protocol takes 5 to 600 seconds). */
+const COUNTDOWNS = [10, 30, 60];
+
+/** Close (now or after a countdown), show the split, reveal, vote again, reset: the presenter's buttons for the poll on screen. */
 export function PollControls({ poll, socket, big = false }: { poll: PollState; socket?: RoomSocket; big?: boolean }) {
   const act = (event: PollEvent) => (socket?.emit as (e: keyof ClientToServerEvents, p: { pollId: string }, ack: () => void) => void)(event, { pollId: poll.id }, () => undefined);
+  const countdown = (seconds: number) => socket?.emit('poll:countdown', { pollId: poll.id, seconds }, () => undefined);
   const button = `rounded-lg font-semibold ${big ? 'px-5 py-3 text-xl' : 'px-3 py-1.5'}`;
   return (
     <div className="flex flex-wrap gap-2">
@@ -24,6 +29,13 @@ export function PollControls({ poll, socket, big = false }: { poll: PollState; s
           Close voting
         </button>
       )}
+      {poll.status === 'open' &&
+        poll.closesInMs === undefined &&
+        COUNTDOWNS.map((seconds) => (
+          <button key={seconds} className={`${button} bg-slate-600`} onClick={() => countdown(seconds)} title={`Voting closes in ${seconds} seconds`}>
+            {seconds} s
+          </button>
+        ))}
       {!poll.revealed && poll.correct !== undefined && (
         <button className={`${button} bg-sky-300 text-slate-900`} onClick={() => act('poll:split')} title="The room sees how it voted, not the answer (D)">
           Show split
@@ -51,7 +63,7 @@ export function PollPanel({ poll, audience, socket }: { poll: PollState; audienc
       <header className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 className="font-semibold">{poll.question}</h2>
         <span data-testid="poll-progress" className="text-slate-300">
-          Round {poll.round} · {poll.status}{poll.revealed && !poll.correctShown ? ' · split shown, answer hidden' : ''} · {votes(poll)} / {audience} voted
+          Round {poll.round} · {poll.status}{poll.revealed && !poll.correctShown ? ' · split shown, answer hidden' : ''} · {votes(poll)} / {audience} voted <Countdown poll={poll} />
         </span>
       </header>
       {votes(poll) > audience && (
@@ -80,6 +92,7 @@ export function ProjectorPoll({ poll, audience }: { poll: PollState; audience: n
         </p>
         <p className="projector-band-status">
           <span className="font-semibold">{status}</span>
+          <Countdown poll={poll} />
           <span data-testid="projector-votes" className="tabular-nums">
             {votes(poll)} / {audience} voted{poll.round > 1 ? ` · round ${poll.round}` : ''}
           </span>

@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ERROR_MESSAGES, POLL_LIMITS, TEAM_LIMITS } from '../../../server/protocol/constants';
 import type { Choice, MyVote, PollState } from '../../../server/protocol/events';
+import { Countdown } from '../../lib/countdown';
 import { LETTERS, PollChart } from '../../lib/poll-chart';
 import type { CastVote, RoomSocket } from '../../lib/use-room';
 
@@ -97,6 +98,7 @@ export function Ballot({
         <h2 className="text-lg font-semibold">{poll.question}</h2>
         {poll.round > 1 && <span className="rounded bg-amber-400 px-2 py-0.5 text-sm font-semibold text-slate-900">Round {poll.round}</span>}
       </header>
+      <Countdown poll={poll} className="text-base" />
       {poll.round > 1 && open && <p className="text-sm text-amber-200">Vote again, after talking it over with your neighbours.</p>}
 
       {poll.revealed && !poll.correctShown && (
