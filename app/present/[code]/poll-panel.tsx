@@ -59,7 +59,8 @@ export function PollControls({ poll, socket, big = false }: { poll: PollState; s
 /** The speaker view's live chart: what the class answers, visible to the presenter only. */
 export function PollPanel({ poll, audience, socket }: { poll: PollState; audience: number; socket?: RoomSocket }) {
   return (
-    <section data-testid="poll-panel" className="flex flex-col gap-3 rounded-lg bg-slate-800 p-4 text-lg">
+    // On a narrow screen (a phone as clicker) the buttons come right under the question, above the chart.
+    <section data-testid="poll-panel" className="flex flex-col gap-3 rounded-lg bg-slate-800 p-3 text-base lg:p-4 lg:text-lg">
       <header className="flex flex-wrap items-baseline justify-between gap-2">
         <h2 className="font-semibold">{poll.question}</h2>
         <span data-testid="poll-progress" className="text-slate-300">
@@ -71,8 +72,14 @@ export function PollPanel({ poll, audience, socket }: { poll: PollState; audienc
           {votes(poll)} ballots but {audience} phones connected: phones that voted and then locked explain a few; many more may be someone voting from several identities.
         </p>
       )}
-      <PollChart poll={poll} />
-      {latestMore(poll) > 0 && <p data-testid="cloud-more" className="text-slate-300">and {latestMore(poll)} more answers (all in the export)</p>}
+      <div className="max-lg:order-2">
+        <PollChart poll={poll} />
+      </div>
+      {latestMore(poll) > 0 && (
+        <p data-testid="cloud-more" className="text-slate-300 max-lg:order-3">
+          and {latestMore(poll)} more answers (all in the export)
+        </p>
+      )}
       <PollControls poll={poll} socket={socket} />
     </section>
   );
