@@ -69,7 +69,7 @@ test('keys belong to the lecturer: typing and focused buttons never move the cla
   await speaker.locator('body').click({ position: { x: 5, y: 300 } });
   await speaker.keyboard.press('?');
   const help = speaker.getByTestId('key-help');
-  for (const key of ['C', 'R', 'A', 'Q', 'B', 'T']) await expect(help.locator('dt', { hasText: new RegExp(`^${key}$`) })).toBeVisible();
+  for (const key of ['C', 'D', 'R', 'A', 'Q', 'B', 'T']) await expect(help.locator('dt', { hasText: new RegExp(`^${key}$`) })).toBeVisible();
   await speaker.screenshot({ path: `${SHOTS}/speaker-keys.png` });
   await speaker.keyboard.press('?');
   await expect(help).toHaveCount(0);

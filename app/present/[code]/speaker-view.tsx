@@ -167,9 +167,7 @@ function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, st
             <span className="hidden lg:inline">Reset timer</span>
           </button>
           <span className="text-base text-slate-300" data-testid="slide-time">
-            <span className="hidden lg:inline">this slide </span>
-            <span className="lg:hidden">slide </span>
-            {formatDuration(timer.now - slideSince)}
+            this slide {formatDuration(timer.now - slideSince)}
           </span>
         </span>
         <span data-testid="speaker-audience">{audience} joined</span>
