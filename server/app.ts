@@ -27,6 +27,7 @@ import { startAnswerKeyRunner } from './python/answer-key';
 import type { AnswerKeyRunner } from './python/answer-key';
 import { createSheetEngine } from './sheets/engine';
 import { createBoards } from './realtime/prediction-view';
+import { createCountdowns } from './realtime/countdowns';
 
 /** The web app (Next.js) behind the API; integration tests run without one. */
 export type WebApp = {
@@ -89,6 +90,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     sheets: createSheetEngine(options.store, { timeoutMs: limits.sheetTimeoutMs, memoryMb: limits.sheetMemoryMb }),
     live,
     boards: undefined as never, // set below: boards read the services they belong to
+    countdowns: createCountdowns(),
     python: () => (python ??= startAnswerKeyRunner()),
     participants,
     addressLimits,
@@ -148,6 +150,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       audience.close();
       tallies.close();
       services.boards.close();
+      services.countdowns.close();
       await io.close();
       await services.sheets.close();
       await live.close();

@@ -3,27 +3,30 @@ import type { PollState, RoundTally } from '../../server/protocol/events';
 const LETTERS = 'ABCDEFGH';
 const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 100));
 
-function isCorrect(poll: PollState, index: number) {
-  return Array.isArray(poll.correct) && poll.correct.includes(index);
+/** The answer to mark: the presenter's own views always have it, the projector marks it only once `correctShown`. */
+type Marked = { poll: PollState; markCorrect: boolean };
+
+function isCorrect({ poll, markCorrect }: Marked, index: number) {
+  return markCorrect && Array.isArray(poll.correct) && poll.correct.includes(index);
 }
 
 /** Bars per option; with a revote, the last two rounds side by side so the shift shows. */
-function ChoiceBars({ poll, rounds }: { poll: PollState; rounds: Extract<RoundTally, { counts: number[] }>[] }) {
+function ChoiceBars({ poll, markCorrect, rounds }: Marked & { rounds: Extract<RoundTally, { counts: number[] }>[] }) {
   return (
     <ol className="poll-chart flex flex-col gap-3">
       {poll.options.map((option, i) => (
-        <li key={i} data-testid="poll-bar" data-correct={isCorrect(poll, i) || undefined} className="flex flex-col gap-1">
+        <li key={i} data-testid="poll-bar" data-correct={isCorrect({ poll, markCorrect }, i) || undefined} className="flex flex-col gap-1">
           <span className="flex items-baseline gap-2">
             <span className="font-mono font-bold">{LETTERS[i]}</span>
             <span className="flex-1">{option}</span>
-            {isCorrect(poll, i) && <span className="font-semibold text-emerald-300">✓ correct</span>}
+            {isCorrect({ poll, markCorrect }, i) && <span className="font-semibold text-emerald-300">✓ correct</span>}
           </span>
           {rounds.map((r) => (
             <span key={r.round} className="flex items-center gap-2">
               {rounds.length > 1 && <span className="w-8 text-sm text-slate-400">R{r.round}</span>}
               <span className="h-[1.1em] flex-1 overflow-hidden rounded bg-slate-700/60">
                 <span
-                  className={`block h-full rounded ${isCorrect(poll, i) ? 'bg-emerald-400' : r.round === poll.round ? 'bg-amber-400' : 'bg-slate-400'}`}
+                  className={`block h-full rounded ${isCorrect({ poll, markCorrect }, i) ? 'bg-emerald-400' : r.round === poll.round ? 'bg-amber-400' : 'bg-slate-400'}`}
                   style={{ width: `${pct(r.counts[i] ?? 0, r.ballots)}%` }}
                 />
               </span>
@@ -72,14 +75,14 @@ function WordCloud({ tally }: { tally: Extract<RoundTally, { words: unknown }> }
   );
 }
 
-/** Results of a poll as everyone reads them: bars, a histogram or a word cloud. */
-export function PollChart({ poll }: { poll: PollState }) {
+/** Results of a poll as everyone reads them: bars, a histogram or a word cloud; the answer marked unless `markCorrect` is false. */
+export function PollChart({ poll, markCorrect = true }: { poll: PollState; markCorrect?: boolean }) {
   const results = poll.results ?? [];
   const latest = results.at(-1);
   if (!latest) return null;
-  if (latest.kind === 'numeric') return <Histogram tally={latest} correct={typeof poll.correct === 'number' ? poll.correct : undefined} />;
+  if (latest.kind === 'numeric') return <Histogram tally={latest} correct={markCorrect && typeof poll.correct === 'number' ? poll.correct : undefined} />;
   if (latest.kind === 'text') return <WordCloud tally={latest} />;
-  return <ChoiceBars poll={poll} rounds={results.slice(-2).filter((r): r is Extract<RoundTally, { counts: number[] }> => 'counts' in r)} />;
+  return <ChoiceBars poll={poll} markCorrect={markCorrect} rounds={results.slice(-2).filter((r): r is Extract<RoundTally, { counts: number[] }> => 'counts' in r)} />;
 }
 
 export { LETTERS };

@@ -12,7 +12,8 @@ export function isControl(target: EventTarget | null): boolean {
 /** One-key presenter actions, the same on the projector and in the speaker view (listed in `?`). */
 export const PRESENTER_KEYS = [
   { key: 'C', does: 'Close voting (a prediction: lock or reopen the sheets)' },
-  { key: 'R', does: 'Reveal the poll’s results, or the prediction’s next step' },
+  { key: 'D', does: 'Show how the room split, without the answer (before a revote)' },
+  { key: 'R', does: 'Reveal the poll’s results and answer, or the prediction’s next step' },
   { key: 'A', does: 'Vote again: a new round of the same question' },
   { key: 'Q', does: 'Show or hide the join code and QR on the projector' },
   { key: 'B', does: 'Black screen on the projector (again to come back)' },
@@ -28,18 +29,18 @@ const reportAck = (report: Report) => (res: { ok: true } | { ok: false; error: {
 /** Runs the poll or prediction action a key stands for; false when the key is not one of them. */
 export function runPresenterKey(key: string, { poll, prediction, socket }: Live, report: Report): boolean {
   const k = key.toUpperCase();
-  if (!socket || !['C', 'R', 'A'].includes(k)) return false;
+  if (!socket || !['C', 'D', 'R', 'A'].includes(k)) return false;
   if (poll) {
-    const event = k === 'C' ? 'poll:close' : k === 'R' ? 'poll:reveal' : 'poll:revote';
+    const event = k === 'C' ? 'poll:close' : k === 'D' ? 'poll:split' : k === 'R' ? 'poll:reveal' : 'poll:revote';
     socket.emit(event, { pollId: poll.id }, reportAck(report));
     return true;
   }
-  if (prediction && k !== 'A') {
+  if (prediction && k !== 'A' && k !== 'D') {
     const event = k === 'R' ? 'predict:reveal' : prediction.status === 'open' ? 'predict:lock' : 'predict:unlock';
     socket.emit(event, { predictionId: prediction.id }, reportAck(report));
     return true;
   }
-  report(k === 'A' ? 'No poll on screen to vote on again.' : 'No poll or prediction on screen.');
+  report(k === 'A' ? 'No poll on screen to vote on again.' : k === 'D' ? 'No poll on screen to show the split of.' : 'No poll or prediction on screen.');
   return true;
 }
 

@@ -13,7 +13,12 @@ export type Poll = {
   revote: boolean;
   round: number;
   status: PollStatus;
+  /** Results shown to the room (after a close). */
   revealed: boolean;
+  /** The correct answer marked too; false while the room sees the split before a revote. */
+  correctShown: boolean;
+  /** When an open round's countdown ends (epoch ms), or null: no countdown. Votes from then on are refused. */
+  closesAt: number | null;
   createdAt: number;
   /** Bumped by every change, so a change can be a compare-and-set. */
   version: number;
@@ -25,7 +30,7 @@ export type Ballot = { roomCode: string; pollId: string; round: number; particip
 export function pollFromDeck(roomCode: string, def: DeckPoll, now: number): Poll {
   const options = def.kind === 'single' || def.kind === 'multiple' ? def.options : [];
   const correct = 'correct' in def ? def.correct : undefined;
-  return { roomCode, id: def.id, question: def.question, kind: def.kind, options, ...(correct !== undefined ? { correct } : {}), revote: def.revote, round: 1, status: 'open', revealed: false, createdAt: now, version: 1 };
+  return { roomCode, id: def.id, question: def.question, kind: def.kind, options, ...(correct !== undefined ? { correct } : {}), revote: def.revote, round: 1, status: 'open', revealed: false, correctShown: false, closesAt: null, createdAt: now, version: 1 };
 }
 
 export function pollFromAdHoc(roomCode: string, id: string, input: AdHocPoll, now: number): Poll {
@@ -35,15 +40,26 @@ export function pollFromAdHoc(roomCode: string, id: string, input: AdHocPoll, no
     if (input.kind === 'single' && (input.correct?.length ?? 0) > 1) throw new Refusal('INVALID_PAYLOAD', 'a single-choice poll has one correct answer');
   }
   const correct = 'correct' in input ? input.correct : undefined;
-  return { roomCode, id, question: input.question, kind: input.kind, options, ...(correct !== undefined ? { correct } : {}), revote: true, round: 1, status: 'open', revealed: false, createdAt: now, version: 1 };
+  return { roomCode, id, question: input.question, kind: input.kind, options, ...(correct !== undefined ? { correct } : {}), revote: true, round: 1, status: 'open', revealed: false, correctShown: false, closesAt: null, createdAt: now, version: 1 };
 }
 
 export const closePoll = (poll: Poll): Poll => ({ ...poll, status: 'closed', version: poll.version + 1 });
-export const revealPoll = (poll: Poll): Poll => ({ ...poll, status: 'closed', revealed: true, version: poll.version + 1 });
+export const revealPoll = (poll: Poll): Poll => ({ ...poll, status: 'closed', revealed: true, correctShown: true, version: poll.version + 1 });
+/** Peer instruction: the room sees how it split, not which answer is right, before it votes again (a poll without an answer hides nothing). */
+export const showSplit = (poll: Poll): Poll => ({ ...poll, status: 'closed', revealed: true, correctShown: poll.correct === undefined, version: poll.version + 1 });
 /** Peer instruction: after discussion the same question opens again as the next round. */
-export const startRevote = (poll: Poll): Poll => ({ ...poll, round: poll.round + 1, status: 'open', revealed: false, version: poll.version + 1 });
+export const startRevote = (poll: Poll): Poll => ({ ...poll, round: poll.round + 1, status: 'open', revealed: false, correctShown: false, closesAt: null, version: poll.version + 1 });
 /** Back to an empty round 1; the store deletes the ballots in the same transaction. */
-export const resetPoll = (poll: Poll): Poll => ({ ...poll, round: 1, status: 'open', revealed: false, version: poll.version + 1 });
+export const resetPoll = (poll: Poll): Poll => ({ ...poll, round: 1, status: 'open', revealed: false, correctShown: false, closesAt: null, version: poll.version + 1 });
+
+/** Voting in the open round ends `seconds` from `now`: the server closes it then, whoever looks first. */
+export function startCountdown(poll: Poll, seconds: number, now: number): Poll {
+  if (poll.status !== 'open') throw new Refusal('POLL_CLOSED', 'Voting is closed: open a round before a countdown.');
+  return { ...poll, closesAt: now + seconds * 1000, version: poll.version + 1 };
+}
+
+/** An open round whose countdown has run out: it is closed, even if no process has stored that yet. */
+export const isOverdue = (poll: Poll, now: number) => poll.status === 'open' && poll.closesAt !== null && now >= poll.closesAt;
 
 /** The range a numeric answer must fall in: the deck's `min`/`max`, else ± the configured bound. */
 export type NumericBounds = { min: number; max: number };
@@ -131,10 +147,12 @@ export function tallyRound(poll: Poll, round: number, choices: Choice[], cloud =
 
 /**
  * The poll as a client sees it. Presenters always get results and the answer; students get
- * them only once the presenter reveals.
+ * the results once the presenter shows them, and the answer only at the reveal.
  */
-export function pollState(poll: Poll, results: RoundTally[], audience: 'presenter' | 'student'): PollState {
-  const base: PollState = { id: poll.id, question: poll.question, kind: poll.kind, options: poll.options, round: poll.round, status: poll.status, revealed: poll.revealed, revote: poll.revote };
+export function pollState(poll: Poll, results: RoundTally[], audience: 'presenter' | 'student', now: number): PollState {
+  const countdown = poll.status === 'open' && poll.closesAt !== null ? { closesInMs: Math.max(0, poll.closesAt - now) } : {};
+  const base: PollState = { id: poll.id, question: poll.question, kind: poll.kind, options: poll.options, round: poll.round, status: poll.status, revealed: poll.revealed, correctShown: poll.correctShown, revote: poll.revote, ...countdown };
   if (audience === 'student' && !poll.revealed) return base;
-  return { ...base, results, ...(poll.correct !== undefined ? { correct: poll.correct } : {}) };
+  const answer = poll.correct !== undefined && (audience === 'presenter' || poll.correctShown) ? { correct: poll.correct } : {};
+  return { ...base, results, ...answer };
 }

@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'ROOM_EXPIRED',
   'NOT_JOINED',
   'POLL_CLOSED',
+  'TIME_UP',
   'RATE_LIMITED',
   'ROOM_FULL',
   'NAME_REQUIRED',
@@ -34,6 +35,7 @@ export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   ROOM_EXPIRED: 'This room has ended.',
   NOT_JOINED: 'Join a room first.',
   POLL_CLOSED: 'This poll is closed.',
+  TIME_UP: 'Time is up: voting has closed.',
   RATE_LIMITED: 'Too many requests; slow down.',
   ROOM_FULL: 'This room is full.',
   NAME_REQUIRED: 'This poll counts: give your name first.',
@@ -58,7 +60,7 @@ export function normalizeJoinCode(input: string): string {
 }
 
 /** Poll limits, shared so the phone can stop a student before the server has to. */
-export const POLL_LIMITS = { question: 300, options: 8, option: 120, text: 60, numeric: 1e9 } as const;
+export const POLL_LIMITS = { question: 300, options: 8, option: 120, text: 60, numeric: 1e9, countdown: { min: 5, max: 600 } } as const;
 
 /** Team limits: display names and how many tables a room may have. */
 export const TEAM_LIMITS = { name: 24, tables: 40, minSize: 3, maxSize: 5 } as const;

@@ -96,6 +96,8 @@ export type ClientToServerEvents = {
   'poll:open': (input: PollOpen, ack: (res: Ack<PollState>) => void) => void;
   'poll:close': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
   'poll:reveal': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
+  'poll:split': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
+  'poll:countdown': (input: PollCountdown, ack: (res: Ack<PollState>) => void) => void;
   'poll:revote': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
   'poll:reset': (input: PollAction, ack: (res: Ack<PollState>) => void) => void;
   'poll:vote': (input: PollVote, ack: (res: Ack<MyVote>) => void) => void;
@@ -151,6 +153,9 @@ export const PollOpen = z.union([z.strictObject({ pollId: PollId }), z.strictObj
 export type PollOpen = z.infer<typeof PollOpen>;
 export const PollAction = z.strictObject({ pollId: PollId });
 export type PollAction = z.infer<typeof PollAction>;
+/** A countdown on the open round: the server closes voting `seconds` from now. */
+export const PollCountdown = z.strictObject({ pollId: PollId, seconds: z.number().int().min(POLL_LIMITS.countdown.min).max(POLL_LIMITS.countdown.max) });
+export type PollCountdown = z.infer<typeof PollCountdown>;
 
 /** A ballot: one option, several, a number or a few words, depending on the poll's kind. */
 export const Choice = z.union([
@@ -173,7 +178,7 @@ export type RoundTally =
   /** `words`: the most given answers; `more`: how many other distinct answers there are. */
   | { round: number; ballots: number; kind: 'text'; words: { text: string; count: number }[]; more: number };
 
-/** A poll as a client sees it. Students get `results` and `correct` only once revealed. */
+/** A poll as a client sees it. Students get `results` once revealed and `correct` only once `correctShown`. */
 export type PollState = {
   id: string;
   question: string;
@@ -181,8 +186,13 @@ export type PollState = {
   options: string[];
   round: number;
   status: PollStatus;
+  /** Results shown to the room. */
   revealed: boolean;
+  /** The correct answer marked too: false while the room sees the split before a revote (`poll:split`). */
+  correctShown: boolean;
   revote: boolean;
+  /** An open round with a countdown: milliseconds left when the server sent this (clocks differ, so not a time of day). */
+  closesInMs?: number;
   results?: RoundTally[];
   /** Option indexes, a number, or (a prediction's free-entry poll) the executed answer's label. */
   correct?: number[] | number | string;

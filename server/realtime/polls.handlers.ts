@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { PollAction, PollOpen, PollVote } from '../protocol';
+import { PollAction, PollCountdown, PollOpen, PollVote } from '../protocol';
 import type { MyVote } from '../protocol';
 import { Refusal } from '../errors';
-import { checkVote, closePoll, numericBounds, pollFromAdHoc, pollFromDeck, resetPoll, revealPoll, startRevote } from '../polls/poll';
+import { checkVote, closePoll, isOverdue, numericBounds, pollFromAdHoc, pollFromDeck, resetPoll, revealPoll, showSplit, startCountdown, startRevote } from '../polls/poll';
 import type { Poll } from '../polls/poll';
 import { findDeckPoll } from '../rooms/room';
 import type { CastOutcome } from '../store/store';
 import { handle, inArrivalOrder } from './handler';
-import { pollChanged } from './poll-view';
+import { closeIfOverdue, pollChanged } from './poll-view';
 import { openRoom } from './open-room';
 import { untilStored } from './room-change';
 import type { AppSocket, Services } from './types';
@@ -22,6 +22,7 @@ async function pollOf(services: Services, code: string, pollId: string): Promise
 const NOT_CAST: Record<Exclude<CastOutcome, 'cast'>, Refusal> = {
   closed: new Refusal('POLL_CLOSED'),
   'round-over': new Refusal('POLL_CLOSED', 'That round is over; vote again in the new one.'),
+  'time-up': new Refusal('TIME_UP'),
   'not-on-screen': new Refusal('POLL_CLOSED', 'This poll is no longer on screen.'),
   missing: new Refusal('NOT_FOUND', 'There is no such poll in this room.'),
 };
@@ -41,7 +42,7 @@ export function registerPollHandlers(services: Services, socket: AppSocket) {
 
   // A presenter's quick clicks (reveal, then vote again) take effect in the order clicked.
   const afterPreviousClick = inArrivalOrder();
-  const transitions = { 'poll:close': closePoll, 'poll:reveal': revealPoll, 'poll:revote': startRevote, 'poll:reset': resetPoll } as const;
+  const transitions = { 'poll:close': closePoll, 'poll:split': showSplit, 'poll:reveal': revealPoll, 'poll:revote': startRevote, 'poll:reset': resetPoll } as const;
   for (const [event, transition] of Object.entries(transitions) as [keyof typeof transitions, (p: Poll) => Poll][]) {
     handle(socket, event, PollAction, 'presenter', ({ pollId }, { code }) =>
       afterPreviousClick(async () => {
@@ -54,12 +55,28 @@ export function registerPollHandlers(services: Services, socket: AppSocket) {
     );
   }
 
+  handle(socket, 'poll:countdown', PollCountdown, 'presenter', ({ pollId, seconds }, { code }) =>
+    afterPreviousClick(async () => {
+      const next = await untilStored(async () => {
+        const candidate = startCountdown(await pollOf(services, code, pollId), seconds, services.now());
+        return (await store.updatePoll(candidate)) ? candidate : undefined;
+      });
+      services.countdowns.at(next.closesAt! - services.now(), () => closeIfOverdue(services, code, pollId));
+      return pollChanged(services, next);
+    }),
+  );
+
   handle(socket, 'poll:vote', PollVote, 'member', async (vote, session): Promise<MyVote> => {
     if (session.role !== 'student') throw new Refusal('FORBIDDEN', 'Presenters do not vote.');
     if (!session.participantId) throw new Refusal('NOT_JOINED', 'Reload the page to get a voter id.');
     const poll = await pollOf(services, session.code, vote.pollId);
     const deck = services.decks.get(session.deckId ?? '');
     const def = deck && findDeckPoll(deck, poll.id);
+    // A round whose countdown ran out: closed here if no process has closed it yet, and the vote refused.
+    if (poll.closesAt !== null && services.now() >= poll.closesAt) {
+      if (isOverdue(poll, services.now())) await closeIfOverdue(services, session.code, poll.id);
+      throw new Refusal('TIME_UP');
+    }
     const checked = checkVote(poll, vote, numericBounds(def, limits.numericBound));
     if (def?.names && !(await store.getParticipant(session.code, session.participantId))?.name) throw new Refusal('NAME_REQUIRED');
     // A prediction's free answers are counted by Python's reading of them: 15.0 and 15 are one answer.
@@ -67,6 +84,7 @@ export function registerPollHandlers(services: Services, socket: AppSocket) {
     // The store checks the poll is on screen, open and in this round in the same transaction as
     // the write, so a vote cannot slip in after the close it raced with; acked only once stored.
     const outcome = await store.castBallot({ roomCode: session.code, pollId: poll.id, round: vote.round, participantId: session.participantId, choice, at: services.now() });
+    if (outcome === 'time-up') await closeIfOverdue(services, session.code, poll.id);
     if (outcome !== 'cast') throw NOT_CAST[outcome];
     tallies.changed(session.code, poll.id);
     return { pollId: poll.id, round: vote.round, choice };

@@ -103,6 +103,8 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
         round: 1,
         status: 'open',
         revealed: false,
+        correctShown: false,
+        closesAt: null,
         createdAt: services.now(),
         version: 1,
       };

@@ -8,6 +8,7 @@ import type { AddressLimits } from '../http/address-limits';
 import type { IncomingMessage } from 'node:http';
 import type { Tallies } from '../polls/tallies';
 import type { Audience } from './audience';
+import type { Countdowns } from './countdowns';
 import type { Live } from '../live/live';
 import type { AnswerKeyRunner } from '../python/answer-key';
 import type { SheetEngine } from '../sheets/engine';
@@ -40,6 +41,8 @@ export type Services = {
   sheets: SheetEngine;
   /** The presenters' class view of a prediction, coalesced. */
   boards: Boards;
+  /** Closes a poll's round when its countdown ends, in the process that started it. */
+  countdowns: Countdowns;
   /** Pyodide, started on first use: grades answers and runs the presenter's what-ifs. */
   python: () => Promise<AnswerKeyRunner>;
   participants: Participants;

@@ -79,4 +79,5 @@ export const MIGRATIONS = [
    );
    CREATE INDEX participants_by_team ON participants (room_code, team_id);`,
   `ALTER TABLE polls ADD COLUMN version INTEGER NOT NULL DEFAULT 1;`,
+  `ALTER TABLE polls ADD COLUMN closes_at INTEGER;`,
 ];

@@ -32,34 +32,35 @@ if not expires or tonumber(expires) < tonumber(ARGV[1]) then return 0 end
 redis.call('DEL', KEYS[1])
 return 1`,
   },
-  /** KEYS: poll, polls index. ARGV: id, definition, round, status, revealed, createdAt, version. */
+  /** KEYS: poll, polls index. ARGV: id, definition, round, status, revealed, createdAt, version, closesAt ('' for none). */
   addPoll: {
     keys: 2,
     lua: `
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('HSET', KEYS[1], 'definition', ARGV[2], 'round', ARGV[3], 'status', ARGV[4], 'revealed', ARGV[5], 'createdAt', ARGV[6], 'version', ARGV[7])
+  redis.call('HSET', KEYS[1], 'definition', ARGV[2], 'round', ARGV[3], 'status', ARGV[4], 'revealed', ARGV[5], 'createdAt', ARGV[6], 'version', ARGV[7], 'closesAt', ARGV[8])
   redis.call('ZADD', KEYS[2], ARGV[6], ARGV[1])
 end
 return redis.call('HGETALL', KEYS[1])`,
   },
-  /** KEYS: poll, ballots. ARGV: expected version, round, status, revealed, version, clear ('1' to delete ballots). */
+  /** KEYS: poll, ballots. ARGV: expected version, round, status, revealed, version, clear ('1' to delete ballots), closesAt ('' for none). */
   updatePoll: {
     keys: 2,
     lua: `
 if redis.call('HGET', KEYS[1], 'version') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'round', ARGV[2], 'status', ARGV[3], 'revealed', ARGV[4], 'version', ARGV[5])
+redis.call('HSET', KEYS[1], 'round', ARGV[2], 'status', ARGV[3], 'revealed', ARGV[4], 'version', ARGV[5], 'closesAt', ARGV[7])
 if ARGV[6] == '1' then redis.call('DEL', KEYS[2]) end
 return 1`,
   },
-  /** KEYS: poll, room, ballots. ARGV: pollId, round, field, ballot JSON. The vote path: one round trip. */
+  /** KEYS: poll, room, ballots. ARGV: pollId, round, field, ballot JSON, at. The vote path: one round trip. */
   castBallot: {
     keys: 3,
     lua: `
-local poll = redis.call('HMGET', KEYS[1], 'status', 'round')
+local poll = redis.call('HMGET', KEYS[1], 'status', 'round', 'closesAt')
 if not poll[1] then return 'missing' end
 if redis.call('HGET', KEYS[2], 'poll') ~= ARGV[1] then return 'not-on-screen' end
 if poll[1] ~= 'open' then return 'closed' end
 if poll[2] ~= ARGV[2] then return 'round-over' end
+if poll[3] and poll[3] ~= '' and tonumber(ARGV[5]) >= tonumber(poll[3]) then return 'time-up' end
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
 return 'cast'`,
   },

@@ -8,6 +8,7 @@ import { Refusal } from '../errors';
 import { SCRIPTS } from './redis-scripts';
 import type { ScriptName } from './redis-scripts';
 import type { CastOutcome, SheetSave, Store } from './store';
+import { fromRevealedField, revealedField } from './store';
 
 /** Every key of a room shares the hash tag `{CODE}`, so a room lives in one cluster slot. */
 const k = (code: string, ...parts: string[]) => `yr:{${code}}:${parts.join(':')}`;
@@ -22,7 +23,8 @@ const pollFrom = (code: string, id: string, h: Record<string, string>): Poll => 
   ...(JSON.parse(h.definition!) as PollDefinition),
   round: Number(h.round),
   status: h.status as Poll['status'],
-  revealed: h.revealed === '1',
+  ...fromRevealedField(Number(h.revealed)),
+  closesAt: h.closesAt ? Number(h.closesAt) : null,
   createdAt: Number(h.createdAt),
   version: Number(h.version),
 });
@@ -134,7 +136,7 @@ async function redisVerbs(url: string): Promise<Store> {
 
     async addPoll(poll) {
       const definition: PollDefinition = { question: poll.question, kind: poll.kind, options: poll.options, correct: poll.correct, revote: poll.revote };
-      const flat = await run<string[]>('addPoll', [k(poll.roomCode, 'poll', poll.id), k(poll.roomCode, 'polls')], [poll.id, JSON.stringify(definition), poll.round, poll.status, poll.revealed ? 1 : 0, poll.createdAt, poll.version]);
+      const flat = await run<string[]>('addPoll', [k(poll.roomCode, 'poll', poll.id), k(poll.roomCode, 'polls')], [poll.id, JSON.stringify(definition), poll.round, poll.status, revealedField(poll), poll.createdAt, poll.version, poll.closesAt ?? '']);
       return pollFrom(poll.roomCode, poll.id, pairs(flat));
     },
     async getPoll(code, pollId) {
@@ -148,11 +150,11 @@ async function redisVerbs(url: string): Promise<Store> {
     },
     async updatePoll(next, options) {
       const keys = [k(next.roomCode, 'poll', next.id), k(next.roomCode, 'ballots', next.id)];
-      return (await run<number>('updatePoll', keys, [next.version - 1, next.round, next.status, next.revealed ? 1 : 0, next.version, options?.clearBallots ? '1' : '0'])) === 1;
+      return (await run<number>('updatePoll', keys, [next.version - 1, next.round, next.status, revealedField(next), next.version, options?.clearBallots ? '1' : '0', next.closesAt ?? ''])) === 1;
     },
     async castBallot(b) {
       const keys = [k(b.roomCode, 'poll', b.pollId), k(b.roomCode, 'room'), k(b.roomCode, 'ballots', b.pollId)];
-      return run<CastOutcome>('castBallot', keys, [b.pollId, b.round, `${b.round}:${b.participantId}`, JSON.stringify({ choice: b.choice, at: b.at })]);
+      return run<CastOutcome>('castBallot', keys, [b.pollId, b.round, `${b.round}:${b.participantId}`, JSON.stringify({ choice: b.choice, at: b.at }), b.at]);
     },
     async getBallot(code, pollId, round, participantId) {
       const json = await redis.hget(k(code, 'ballots', pollId), `${round}:${participantId}`);

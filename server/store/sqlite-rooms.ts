@@ -3,6 +3,7 @@ import type { Choice } from '../protocol';
 import type { Ballot, Poll } from '../polls/poll';
 import type { Room } from '../rooms/room';
 import type { CastOutcome, Store } from './store';
+import { fromRevealedField, revealedField } from './store';
 
 type RoomRow = {
   code: string;
@@ -18,7 +19,7 @@ type RoomRow = {
   teams_tables: number;
   teams_formed: number;
 };
-type PollRow = { room_code: string; poll_id: string; definition: string; round: number; status: 'open' | 'closed'; revealed: number; created_at: number; version: number };
+type PollRow = { room_code: string; poll_id: string; definition: string; round: number; status: 'open' | 'closed'; revealed: number; created_at: number; version: number; closes_at: number | null };
 type BallotRow = { room_code: string; poll_id: string; round: number; participant_id: string; choice: string; at: number };
 
 /** The parts of a poll that never change once it exists, kept as one JSON column. */
@@ -26,7 +27,7 @@ type PollDefinition = Pick<Poll, 'question' | 'kind' | 'options' | 'correct' | '
 
 function pollFromRow(row: PollRow): Poll {
   const def = JSON.parse(row.definition) as PollDefinition;
-  return { roomCode: row.room_code, id: row.poll_id, ...def, round: row.round, status: row.status, revealed: row.revealed === 1, createdAt: row.created_at, version: row.version };
+  return { roomCode: row.room_code, id: row.poll_id, ...def, round: row.round, status: row.status, ...fromRevealedField(row.revealed), closesAt: row.closes_at, createdAt: row.created_at, version: row.version };
 }
 
 /**
@@ -96,13 +97,13 @@ export function roomVerbs(db: Database.Database): RoomVerbs {
     deleteRoom: db.prepare('DELETE FROM rooms WHERE code = ?'),
     deleteFrom: Object.fromEntries(ROOM_TABLES.map((t) => [t, db.prepare(`DELETE FROM ${t} WHERE room_code = ?`)])),
     insertPoll: db.prepare(
-      'INSERT OR IGNORE INTO polls (room_code, poll_id, definition, round, status, revealed, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO polls (room_code, poll_id, definition, round, status, revealed, closes_at, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    updatePoll: db.prepare('UPDATE polls SET round = ?, status = ?, revealed = ?, version = ? WHERE room_code = ? AND poll_id = ? AND version = ?'),
+    updatePoll: db.prepare('UPDATE polls SET round = ?, status = ?, revealed = ?, closes_at = ?, version = ? WHERE room_code = ? AND poll_id = ? AND version = ?'),
     poll: db.prepare<[string, string], PollRow>('SELECT * FROM polls WHERE room_code = ? AND poll_id = ?'),
     polls: db.prepare<[string], PollRow>('SELECT * FROM polls WHERE room_code = ? ORDER BY created_at, poll_id'),
-    ballotBox: db.prepare<[string, string], { status: string; round: number; on_screen: number }>(
-      'SELECT p.status, p.round, r.active_poll_id = p.poll_id AS on_screen FROM polls p JOIN rooms r ON r.code = p.room_code WHERE p.room_code = ? AND p.poll_id = ?',
+    ballotBox: db.prepare<[string, string], { status: string; round: number; closes_at: number | null; on_screen: number }>(
+      'SELECT p.status, p.round, p.closes_at, r.active_poll_id = p.poll_id AS on_screen FROM polls p JOIN rooms r ON r.code = p.room_code WHERE p.room_code = ? AND p.poll_id = ?',
     ),
     upsertBallot: db.prepare(
       `INSERT INTO ballots (room_code, poll_id, round, participant_id, choice, at) VALUES (?, ?, ?, ?, ?, ?)
@@ -132,11 +133,11 @@ export function roomVerbs(db: Database.Database): RoomVerbs {
   });
   const addPoll = db.transaction((poll: Poll): Poll => {
     const definition: PollDefinition = { question: poll.question, kind: poll.kind, options: poll.options, correct: poll.correct, revote: poll.revote };
-    q.insertPoll.run(poll.roomCode, poll.id, JSON.stringify(definition), poll.round, poll.status, poll.revealed ? 1 : 0, poll.createdAt, poll.version);
+    q.insertPoll.run(poll.roomCode, poll.id, JSON.stringify(definition), poll.round, poll.status, revealedField(poll), poll.closesAt, poll.createdAt, poll.version);
     return pollFromRow(q.poll.get(poll.roomCode, poll.id)!);
   });
   const updatePoll = db.transaction((next: Poll, clearBallots: boolean) => {
-    const updated = q.updatePoll.run(next.round, next.status, next.revealed ? 1 : 0, next.version, next.roomCode, next.id, next.version - 1).changes === 1;
+    const updated = q.updatePoll.run(next.round, next.status, revealedField(next), next.closesAt, next.version, next.roomCode, next.id, next.version - 1).changes === 1;
     if (updated && clearBallots) q.deleteBallots.run(next.roomCode, next.id);
     return updated;
   });
@@ -146,6 +147,7 @@ export function roomVerbs(db: Database.Database): RoomVerbs {
     if (!box.on_screen) return 'not-on-screen';
     if (box.status !== 'open') return 'closed';
     if (box.round !== b.round) return 'round-over';
+    if (box.closes_at !== null && b.at >= box.closes_at) return 'time-up';
     q.upsertBallot.run(b.roomCode, b.pollId, b.round, b.participantId, JSON.stringify(b.choice), b.at);
     return 'cast';
   };

@@ -5,7 +5,14 @@ import type { Participant, TeamsConfig } from '../predictions/teams';
 import type { Grade, RoomPrediction, Sheet } from '../predictions/sheet';
 
 /** What a ballot cast came to: counted, or why not (checked in the same transaction as the write). */
-export type CastOutcome = 'cast' | 'closed' | 'round-over' | 'not-on-screen' | 'missing';
+/**
+ * How much of a poll the room sees, as both stores keep it in one \`revealed\` field: 0 nothing yet,
+ * 1 the results and the answer (what 1 always meant), 2 the results without the answer.
+ */
+export const revealedField = (poll: Pick<Poll, 'revealed' | 'correctShown'>): 0 | 1 | 2 => (!poll.revealed ? 0 : poll.correctShown ? 1 : 2);
+export const fromRevealedField = (field: number): Pick<Poll, 'revealed' | 'correctShown'> => ({ revealed: field !== 0, correctShown: field === 1 });
+
+export type CastOutcome = 'cast' | 'closed' | 'round-over' | 'time-up' | 'not-on-screen' | 'missing';
 /** What a sheet save came to: stored, another writer stored first, or the prediction is no longer open. */
 export type SheetSave = 'saved' | 'conflict' | 'locked';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Choice } from '../../server/protocol';
-import { closePoll, pollFromAdHoc, resetPoll, revealPoll, startRevote } from '../../server/polls/poll';
+import { closePoll, pollFromAdHoc, resetPoll, revealPoll, showSplit, startCountdown, startRevote } from '../../server/polls/poll';
 import type { Ballot, Poll } from '../../server/polls/poll';
 import { openPrediction, lockPrediction, revealStep } from '../../server/predictions/prediction';
 import { newRoom } from '../../server/rooms/room';
@@ -99,6 +99,33 @@ describe.each(STORES)('the $name store', (factory) => {
     expect(await store.updatePoll(resetPoll(stored), { clearBallots: true })).toBe(true);
     expect(await store.listBallots(room.code, poll.id)).toEqual([]);
     expect(await store.getPoll(room.code, poll.id)).toMatchObject({ round: 1, status: 'open', revealed: false, version: 3 });
+  });
+
+  it('keeps a countdown\'s deadline and refuses a ballot cast at or after it in the same step as the write', async () => {
+    await open();
+    const { room, poll } = await roomWithPoll();
+    const counting = startCountdown(poll, 30, 5_000);
+    expect(await store.updatePoll(counting)).toBe(true);
+    expect(await store.getPoll(room.code, poll.id)).toMatchObject({ status: 'open', closesAt: 35_000 });
+    expect(await store.castBallot({ ...ballot(counting, 'p1'), at: 34_999 })).toBe('cast');
+    expect(await store.castBallot({ ...ballot(counting, 'p2'), at: 35_000 })).toBe('time-up');
+    expect(await store.listBallots(room.code, poll.id)).toHaveLength(1);
+    expect(await store.updatePoll(startRevote(counting))).toBe(true);
+    expect(await store.getPoll(room.code, poll.id)).toMatchObject({ round: 2, closesAt: null });
+  });
+
+  it('keeps the split shown without the answer apart from the reveal, through a revote', async () => {
+    await open();
+    const { room } = await roomWithPoll();
+    const poll = await store.addPoll(pollFromAdHoc(room.code, 'with-answer', { kind: 'single', question: 'Q?', options: ['a', 'b'], correct: [1] }, 1000));
+    expect(await store.updatePoll(showSplit(poll))).toBe(true);
+    const split = (await store.getPoll(room.code, poll.id))!;
+    expect(split).toMatchObject({ status: 'closed', revealed: true, correctShown: false, correct: [1], version: 2 });
+    expect(await store.updatePoll(startRevote(split))).toBe(true);
+    const second = (await store.getPoll(room.code, poll.id))!;
+    expect(second).toMatchObject({ round: 2, status: 'open', revealed: false, correctShown: false });
+    expect(await store.updatePoll(revealPoll(second))).toBe(true);
+    expect(await store.getPoll(room.code, poll.id)).toMatchObject({ round: 2, revealed: true, correctShown: true, version: 4 });
   });
 
   it('never counts a vote that races a close after the close: votes sent before it count, votes sent after it are refused', async () => {

@@ -69,7 +69,7 @@ test('keys belong to the lecturer: typing and focused buttons never move the cla
   await speaker.locator('body').click({ position: { x: 5, y: 300 } });
   await speaker.keyboard.press('?');
   const help = speaker.getByTestId('key-help');
-  for (const key of ['C', 'R', 'A', 'Q', 'B', 'T']) await expect(help.locator('dt', { hasText: new RegExp(`^${key}$`) })).toBeVisible();
+  for (const key of ['C', 'D', 'R', 'A', 'Q', 'B', 'T']) await expect(help.locator('dt', { hasText: new RegExp(`^${key}$`) })).toBeVisible();
   await speaker.screenshot({ path: `${SHOTS}/speaker-keys.png` });
   await speaker.keyboard.press('?');
   await expect(help).toHaveCount(0);
@@ -224,6 +224,14 @@ test('the projector is for the room: no presenter buttons, the question and the 
     await speaker.setViewportSize(size);
     await speaker.screenshot({ path: `${SHOTS}/speaker-poll-${size.width}x${size.height}.png` });
   }
+  // A phone as clicker: the poll's buttons without scrolling, clear of the Back / Forward bar.
+  await speaker.reload();
+  await expect(speaker.getByTestId('poll-panel')).toBeVisible();
+  await expect(speaker.getByRole('button', { name: 'Vote again' })).toBeInViewport();
+  const voteAgain = (await speaker.getByRole('button', { name: 'Vote again' }).boundingBox())!;
+  const nav = (await speaker.getByRole('button', { name: 'Forward' }).boundingBox())!;
+  expect(voteAgain.y + voteAgain.height).toBeLessThanOrEqual(nav.y);
+  await speaker.screenshot({ path: `${SHOTS}/speaker-poll-360x640-top.png` });
   await pixel.screenshot({ path: `${SHOTS}/phone-poll-revealed-412.png` });
 });
 

@@ -145,3 +145,20 @@ test('the corrected talk: its new slides, every fragment shown, on a projector a
     }
   }
 });
+
+test('every slide of the talk fits the projector at 1280×720, every fragment and highlight step in place', async ({ browser }) => {
+  const { presenter } = await present(browser, 'From iterators to asyncio', { width: 1280, height: 720 });
+  // reveal.js lays each slide out at 1280×720 and scales it to the screen (and beside a poll or a
+  // prediction's band): a slide fits when its content is at most 720 slide pixels tall.
+  const heights = await presenter.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.reveal .slides section.slide-body')].map((slide) => {
+      const shown = [slide, slide.parentElement!.closest('section')].filter((s): s is HTMLElement => s !== null).map((s) => ({ s, display: s.style.display, hidden: s.hidden }));
+      for (const { s } of shown) Object.assign(s, { hidden: false }).style.display = 'block';
+      const height = slide.scrollHeight;
+      for (const { s, display, hidden } of shown) Object.assign(s, { hidden }).style.display = display;
+      return { title: slide.querySelector('h1, h2')?.textContent ?? '', height };
+    }),
+  );
+  expect(heights.length).toBeGreaterThan(60);
+  expect(heights.filter((s) => s.height > 720)).toEqual([]);
+});

@@ -16,10 +16,10 @@ import { SheetClient } from '../support/sheet-client';
  * budget is lifted here: this suite is about what a message says, not how many there are.
  */
 const EVENTS = [
-  'room:join', 'room:snapshot', 'slide:set', 'presenter:pair', 'presenter:redeem', 'poll:open', 'poll:close', 'poll:reveal', 'poll:revote', 'poll:reset', 'poll:vote',
+  'room:join', 'room:snapshot', 'slide:set', 'presenter:pair', 'presenter:redeem', 'poll:open', 'poll:close', 'poll:split', 'poll:countdown', 'poll:reveal', 'poll:revote', 'poll:reset', 'poll:vote',
   'team:rename', 'team:pick', 'teams:configure', 'sheet:sync', 'sheet:awareness', 'predict:lock', 'predict:unlock', 'predict:reveal', 'predict:board', 'predict:poll', 'predict:whatif',
 ];
-const KEYS = ['code', 'presenterSecret', 'token', 'h', 'v', 'f', 'pollId', 'round', 'choice', 'option', 'options', 'value', 'text', 'adHoc', 'kind', 'question', 'name', 'table', 'mode', 'tables', 'predictionId', 'teamId', 'message', 'step', 'steps'];
+const KEYS = ['code', 'presenterSecret', 'token', 'h', 'v', 'f', 'pollId', 'round', 'seconds', 'choice', 'option', 'options', 'value', 'text', 'adHoc', 'kind', 'question', 'name', 'table', 'mode', 'tables', 'predictionId', 'teamId', 'message', 'step', 'steps'];
 const PREDICT_SLIDE = { h: 1, v: 0, f: -1 };
 
 const value: fc.Arbitrary<unknown> = fc.oneof(
@@ -35,6 +35,7 @@ const WELL_FORMED: unknown[] = [
   { h: 0, v: 0, f: 0 },
   { code: 'ZZZZZZ' },
   { pollId: 'poll-0000000000' },
+  { pollId: 'poll-0000000000', seconds: 30 },
   { pollId: 'poll-0000000000', round: 1, choice: { option: 0 } },
   { adHoc: { kind: 'text', question: 'Why?' } },
   { adHoc: { kind: 'numeric', question: 'How many?' } },

@@ -201,7 +201,7 @@ describe('a poll on screen', () => {
     expect((await away).poll).toBeNull();
     const back = nextEvent(socket, 'poll:state');
     await request(presenter, 'slide:set', POLL_SLIDE);
-    expect((await back).poll).toStrictEqual({ id: poll.id, question: poll.question, kind: 'single', options: poll.options, round: 1, status: 'closed', revealed: false, revote: true });
+    expect((await back).poll).toStrictEqual({ id: poll.id, question: poll.question, kind: 'single', options: poll.options, round: 1, status: 'closed', revealed: false, correctShown: false, revote: true });
     expect(await vote(socket, poll.id, 0)).toMatchObject({ ok: false, error: { code: 'POLL_CLOSED' } });
 
     await request(presenter, 'poll:reveal', { pollId: poll.id });
@@ -302,7 +302,7 @@ describe('bad poll input gets a named error and counts nothing', () => {
     const { socket } = track(await student(server, room.code));
     const other = track(await student(server, room.code)).socket;
     const heard = overhear([socket, other, room.presenter]);
-    for (const event of ['poll:close', 'poll:reveal', 'poll:revote', 'poll:reset']) {
+    for (const event of ['poll:close', 'poll:split', 'poll:reveal', 'poll:revote', 'poll:reset']) {
       expect(await request(socket, event, { pollId: room.poll.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     }
     expect(await request(socket, 'poll:open', { adHoc: { kind: 'text', question: 'Mine?' } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
@@ -348,5 +348,62 @@ describe('results survive', () => {
     const back = track(await student(server, room.code, voters[0]!.cookie));
     const snap = await request<{ myVote: unknown; poll: PollState }>(back.socket, 'room:snapshot', {});
     expect(snap).toMatchObject({ ok: true, data: { poll: { round: 2 }, myVote: { round: 2, choice: { option: 2 } } } });
+  });
+});
+
+describe('a countdown', () => {
+  /** A room on the poll slide of a server whose clock the test moves. */
+  async function roomWithClock() {
+    await server.close();
+    const clock = { now: 1_000_000 };
+    server = await startServer(dataDir, { now: () => clock.now });
+    return { clock, room: await pollRoom() };
+  }
+
+  it('closes voting when it runs out, from the deadline the store keeps: a process started after it closes the round, a vote gets TIME_UP', async () => {
+    const { clock, room } = await roomWithClock();
+    const early = track(await student(server, room.code));
+    const heard = overhear([early.socket, room.presenter]);
+    for (const bad of [{ pollId: room.poll.id, seconds: 4 }, { pollId: room.poll.id, seconds: 601 }, { pollId: room.poll.id, seconds: 1.5 }, { pollId: room.poll.id }, { pollId: room.poll.id, seconds: 30, extra: 1 }]) {
+      expect(await request(room.presenter, 'poll:countdown', bad)).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    }
+    expect(await request(early.socket, 'poll:countdown', { pollId: room.poll.id, seconds: 30 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await request(room.presenter, 'poll:countdown', { pollId: 'nope', seconds: 30 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    await heard.expectOnlyMarker(room.presenter);
+
+    const shown = nextEvent(early.socket, 'poll:state');
+    expect(await request(room.presenter, 'poll:countdown', { pollId: room.poll.id, seconds: 30 })).toMatchObject({ ok: true, data: { status: 'open', closesInMs: 30_000 } });
+    expect((await shown).poll).toMatchObject({ status: 'open', closesInMs: 30_000 });
+    clock.now += 29_999;
+    expect((await vote(early.socket, room.poll.id, 1)).ok).toBe(true);
+
+    // The deadline passes while no process runs: the next one reads it from the store.
+    for (const s of sockets.splice(0)) s.disconnect();
+    await server.close();
+    clock.now += 1;
+    server = await startServer(dataDir, { now: () => clock.now });
+    const presenter = await connectClient(server);
+    sockets.push(presenter);
+    expect(await join(presenter, room.code, room.presenterSecret)).toMatchObject({ snapshot: { poll: { id: room.poll.id, status: 'closed', results: [{ round: 1, ballots: 1 }] } } });
+    const late = track(await student(server, room.code));
+    expect(await vote(late.socket, room.poll.id, 0)).toMatchObject({ ok: false, error: { code: 'TIME_UP', message: 'Time is up: voting has closed.' } });
+    // A revote is a fresh round without a countdown.
+    expect(await request(presenter, 'poll:revote', { pollId: room.poll.id })).toMatchObject({ ok: true, data: { round: 2, status: 'open' } });
+    const second = await request<{ poll: PollState }>(presenter, 'room:snapshot', {});
+    expect(second.ok && second.data.poll.closesInMs).toBeUndefined();
+    expect((await vote(late.socket, room.poll.id, 0, 2)).ok).toBe(true);
+  });
+
+  it('a vote after the deadline closes the round for the room, in the process that sees it first', async () => {
+    const { clock, room } = await roomWithClock();
+    const early = track(await student(server, room.code));
+    expect((await request(room.presenter, 'poll:countdown', { pollId: room.poll.id, seconds: 5 })).ok).toBe(true);
+    clock.now += 5_000;
+    const closed = nextEvent(room.presenter, 'poll:state');
+    const closedOnPhone = nextEvent(early.socket, 'poll:state');
+    expect(await vote(early.socket, room.poll.id, 0)).toMatchObject({ ok: false, error: { code: 'TIME_UP' } });
+    expect((await closed).poll).toMatchObject({ status: 'closed', results: [{ round: 1, ballots: 0 }] });
+    expect((await closedOnPhone).poll).toMatchObject({ status: 'closed' });
+    expect(await request(room.presenter, 'poll:countdown', { pollId: room.poll.id, seconds: 5 })).toMatchObject({ ok: false, error: { code: 'POLL_CLOSED' } });
   });
 });

@@ -64,7 +64,7 @@ describe('what a student receives', () => {
     const predictPoll = await ask<PollState>('predict:poll', { predictionId, step: 0 });
     expect(predictPoll.correct).toEqual([predictPoll.options.indexOf('2')]);
     expect(await pollShown).toStrictEqual({ version: 3, poll: studentView(predictPoll) });
-    expect(Object.keys(studentView(predictPoll)).sort()).toEqual(['id', 'kind', 'options', 'question', 'revealed', 'revote', 'round', 'status']);
+    expect(Object.keys(studentView(predictPoll)).sort()).toEqual(['correctShown', 'id', 'kind', 'options', 'question', 'revealed', 'revote', 'round', 'status']);
 
     // A late joiner's snapshot: the same student view, a team, no ballot.
     const late = await recordedStudent(room.code);
@@ -114,11 +114,27 @@ describe('what a student receives', () => {
       for (const [event, message] of heard) if (event === 'team:state') expect(message).toStrictEqual({ team: { id: expect.any(String), name: expect.any(String), members: expect.arrayContaining([member]) } });
     }
 
-    // Revealed: students get exactly what the presenter sees.
+    // Peer instruction: the split is shown before a revote, the answer still kept from students.
+    const split = nextEvent(early.socket, 'poll:state');
+    const splitLate = nextEvent(late.socket, 'poll:state');
+    const presenterSplit = await ask<PollState>('poll:split', { pollId: presenterView.id });
+    expect(presenterSplit).toMatchObject({ status: 'closed', revealed: true, correctShown: false, correct: [0], results: [{ counts: [1, 0, 0] }] });
+    const { correct: _answer, ...splitView } = presenterSplit;
+    expect(await split).toStrictEqual({ version: 7, poll: splitView });
+    expect(await splitLate).toStrictEqual({ version: 7, poll: splitView });
+    expect((await late.ask<RoomSnapshot>('room:snapshot', {})).poll).toStrictEqual(splitView);
+    const secondRound = nextEvent(early.socket, 'poll:state');
+    const presenterRevote = await ask<PollState>('poll:revote', { pollId: presenterView.id });
+    expect(await secondRound).toStrictEqual({ version: 8, poll: studentView(presenterRevote) });
+    expect(studentView(presenterRevote)).toMatchObject({ round: 2, status: 'open', revealed: false, correctShown: false });
+    await late.ask('poll:vote', { pollId: presenterView.id, round: 2, choice: { option: 0 } });
+    for (const { heard } of [early, late]) expect(JSON.stringify(heard)).not.toContain('"correct"');
+
+    // Revealed: students get exactly what the presenter sees, both rounds and the answer.
     const revealed = nextEvent(early.socket, 'poll:state');
     const presenterRevealed = await ask<PollState>('poll:reveal', { pollId: presenterView.id });
-    expect(presenterRevealed).toMatchObject({ revealed: true, correct: [0], results: [{ counts: [1, 0, 0] }] });
-    expect(await revealed).toStrictEqual({ version: 7, poll: presenterRevealed });
+    expect(presenterRevealed).toMatchObject({ revealed: true, correctShown: true, correct: [0], results: [{ counts: [1, 0, 0] }, { counts: [1, 0, 0] }] });
+    expect(await revealed).toStrictEqual({ version: 9, poll: presenterRevealed });
 
     const back = nextEvent(late.socket, 'predict:state');
     await ask('slide:set', PREDICT_SLIDE);

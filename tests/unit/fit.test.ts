@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileDeck } from '../../server/decks/compile';
-import { projectorOverflow } from '../../server/decks/fit';
+import { estimatedLayout, projectorOverflow } from '../../server/decks/fit';
 
 const slideOf = (markdown: string) => {
   const result = compileDeck({ id: 't', files: { 'deck.md': markdown } });
@@ -26,10 +26,28 @@ describe('projectorOverflow', () => {
     expect(projectorOverflow(slideOf(prose.split('\n').slice(0, 6).join('\n')), 's')).toEqual([]);
   });
 
-  it('sets a long example (over 18 lines) in its smaller code, as the projector does: 26 lines fit', () => {
-    const file = Array.from({ length: 26 }, (_, i) => `x${i + 1} = ${i + 1}`).join('\n');
-    const result = compileDeck({ id: 't', files: { 'deck.md': '## Example\n\n```example\nfile: long.py\n```', 'examples/long.py': file } });
-    if (!result.ok) throw new Error('should compile');
-    expect(projectorOverflow(result.deck.stacks[0]![0]!, 's')).toEqual([]);
+  it('sets a long example (over 18 lines) in its smaller code, as the projector does: 24 lines fit, 27 do not', () => {
+    const slideWith = (lines: number) => {
+      const file = Array.from({ length: lines }, (_, i) => `x${i + 1} = ${i + 1}`).join('\n');
+      const result = compileDeck({ id: 't', files: { 'deck.md': '## Example\n\n```example\nfile: long.py\n```', 'examples/long.py': file } });
+      if (!result.ok) throw new Error('should compile');
+      return result.deck.stacks[0]![0]!;
+    };
+    expect(projectorOverflow(slideWith(24), 's')).toEqual([]);
+    expect(projectorOverflow(slideWith(27), 's')).toHaveLength(1);
+  });
+
+  it("puts a prediction's steps beside the example's code above it, as the projector does: 14 lines and 3 steps fit", () => {
+    const file = Array.from({ length: 14 }, (_, i) => `x${i + 1} = ${i + 1}`).join('\n');
+    const predict = (lines: string) =>
+      `## Predict\n\n${lines}\`\`\`predict\nfile: ex.py\nsetup: g = iter([1, 2, 3])\nsteps:\n  - next(g)\n  - next(g)\n  - next(g)\n\`\`\``;
+    const compile = (markdown: string) => {
+      const result = compileDeck({ id: 't', files: { 'deck.md': markdown, 'examples/ex.py': file } });
+      if (!result.ok) throw new Error(`should compile: ${JSON.stringify(result.problems)}`);
+      return result.deck.stacks[0]![0]!;
+    };
+    const beside = compile(predict(`\`\`\`python\n${file}\n\`\`\`\n\n`));
+    expect(estimatedLayout(beside).height).toBeLessThan(720);
+    expect(projectorOverflow(beside, 's')).toEqual([]);
   });
 });

@@ -73,10 +73,10 @@ describe('tallyRound', () => {
 describe('what students see', () => {
   it('hides results and the answer until the reveal', () => {
     const results = [tallyRound(choicePoll, 1, [{ option: 1 }])];
-    expect(pollState(choicePoll, results, 'student')).not.toHaveProperty('results');
-    expect(pollState(choicePoll, results, 'student')).not.toHaveProperty('correct');
-    expect(pollState(choicePoll, results, 'presenter')).toMatchObject({ results, correct: [1] });
-    expect(pollState(revealPoll(choicePoll), results, 'student')).toMatchObject({ results, correct: [1] });
+    expect(pollState(choicePoll, results, 'student', 0)).not.toHaveProperty('results');
+    expect(pollState(choicePoll, results, 'student', 0)).not.toHaveProperty('correct');
+    expect(pollState(choicePoll, results, 'presenter', 0)).toMatchObject({ results, correct: [1] });
+    expect(pollState(revealPoll(choicePoll), results, 'student', 0)).toMatchObject({ results, correct: [1] });
   });
 });
 

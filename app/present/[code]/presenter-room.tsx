@@ -111,7 +111,7 @@ function Projector({ code, deck, live, version, audience, poll, prediction, sock
       for (const event of ['slidechanged', 'fragmentshown', 'fragmenthidden']) instance.on(event, send);
       const describe = (key: string) => PRESENTER_KEYS.find((k) => k.key === key)!.does;
       const bind = (key: string, run: () => void) => instance!.addKeyBinding({ keyCode: key.charCodeAt(0), key, description: describe(key) }, run);
-      for (const key of ['C', 'R', 'A']) bind(key, () => runPresenterKey(key, liveRef.current, setKeyError));
+      for (const key of ['C', 'D', 'R', 'A']) bind(key, () => runPresenterKey(key, liveRef.current, setKeyError));
       bind('Q', () => setShowJoin((s) => !s));
       bind('T', toggleTheme);
       instance.addKeyBinding({ keyCode: 83, key: 'S', description: 'Open the speaker view' }, () => window.open(`/present/${code}/speaker`, `speaker-${code}`));

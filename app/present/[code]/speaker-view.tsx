@@ -150,24 +150,32 @@ function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, st
   return (
     <main className="flex min-h-dvh flex-col gap-4 p-4 lg:h-dvh">
       <h1 className="sr-only">Speaker view, room {code}</h1>
-      <header className="flex flex-wrap items-center gap-x-6 gap-y-2 text-lg">
-        <span className="font-mono text-2xl font-bold tracking-widest">{code}</span>
+      {/* On a phone used as a clicker, the header keeps to what a presenter glances at; the rest goes below the slides. */}
+      <header className="flex flex-wrap items-center gap-x-3 gap-y-2 text-lg lg:gap-x-6">
+        <span className="font-mono text-xl font-bold tracking-widest lg:text-2xl">{code}</span>
         <span data-testid="speaker-connection" data-status={status} title={status} className={`inline-block h-3 w-3 rounded-full ${status === 'live' ? 'bg-emerald-400' : 'animate-pulse bg-red-500'}`} />
         <span className="flex items-center gap-2">
-          <span data-testid="timer" data-paused={timer.paused || undefined} className={`font-mono text-2xl tabular-nums ${timer.paused ? 'text-amber-300' : ''}`} aria-label="Time elapsed">
+          <span data-testid="timer" data-paused={timer.paused || undefined} className={`font-mono text-xl tabular-nums lg:text-2xl ${timer.paused ? 'text-amber-300' : ''}`} aria-label="Time elapsed">
             {formatDuration(timer.elapsed)}
           </span>
-          <button onClick={timer.toggle} className="rounded-md bg-slate-700 px-2 py-1 text-base">
-            {timer.paused ? 'Run timer' : 'Pause timer'}
+          <button onClick={timer.toggle} aria-label={timer.paused ? 'Run timer' : 'Pause timer'} className="rounded-md bg-slate-700 px-2 py-1 text-base">
+            <span aria-hidden className="lg:hidden">{timer.paused ? '▶' : '❚❚'}</span>
+            <span className="hidden lg:inline">{timer.paused ? 'Run timer' : 'Pause timer'}</span>
           </button>
-          <button onClick={timer.reset} className="rounded-md bg-slate-700 px-2 py-1 text-base">
-            Reset timer
+          <button onClick={timer.reset} aria-label="Reset timer" className="rounded-md bg-slate-700 px-2 py-1 text-base">
+            <span aria-hidden className="lg:hidden">↺</span>
+            <span className="hidden lg:inline">Reset timer</span>
           </button>
           <span className="text-base text-slate-300" data-testid="slide-time">
             this slide {formatDuration(timer.now - slideSince)}
           </span>
         </span>
         <span data-testid="speaker-audience">{audience} joined</span>
+        <button onClick={() => setHelp(true)} className="rounded-md bg-slate-700 px-3 py-1.5 text-base" aria-label="Keys (?)">
+          ?
+        </button>
+      </header>
+      <div className="order-last flex flex-wrap items-center gap-x-6 gap-y-2 text-lg lg:order-none">
         <label className="flex items-center gap-2 text-slate-300">
           <span className="sr-only">Jump to slide</span>
           <select
@@ -191,9 +199,6 @@ function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, st
             {current && current.fragments > 0 ? ` · step ${live.f + 1}/${current.fragments}` : ''}
           </span>
         </label>
-        <button onClick={() => setHelp(true)} className="rounded-md bg-slate-700 px-3 py-1.5 text-base" aria-label="Keys (?)">
-          ?
-        </button>
         <a href={`/present/${code}/results`} target="_blank" className="ml-auto rounded-md bg-slate-700 px-3 py-1.5 text-base">
           Results & export
         </a>
@@ -203,18 +208,23 @@ function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, st
         >
           Pair a phone as clicker
         </button>
-      </header>
+      </div>
 
       {pairing && <PairingDialog pairing={pairing} socket={socket} onDone={hidePairing} />}
 
-      <div className="grid min-h-0 flex-1 gap-4 lg:grid-cols-[3fr_2fr]">
-        <div className="flex min-h-0 flex-col gap-4 overflow-y-auto [&>*]:shrink-0">
+      {/* One column on a narrow screen, the poll's and prediction's controls first; two columns from lg. */}
+      <div className="flex min-h-0 flex-1 flex-col gap-4 [&>*]:shrink-0 lg:grid lg:grid-cols-[3fr_2fr]">
+        <div className="contents lg:flex lg:min-h-0 lg:flex-col lg:gap-4 lg:overflow-y-auto lg:[&>*]:shrink-0">
           <SlidePreview slide={current} fragment={live.f} label="Now" />
           <section data-testid="notes" className="slide-body min-h-0 overflow-auto rounded-lg bg-slate-800/60 p-4 text-xl leading-relaxed">
             <h2 className="text-xs tracking-wide text-slate-400 uppercase">Notes</h2>
             <div dangerouslySetInnerHTML={{ __html: current?.notes || '<p>No notes for this slide.</p>' }} />
           </section>
-          {current?.prediction && <PredictionPanel prediction={current.prediction} state={prediction?.id === current.prediction.id ? prediction : null} socket={socket} />}
+          {current?.prediction && (
+            <div className="order-first shrink-0 lg:order-none">
+              <PredictionPanel prediction={current.prediction} state={prediction?.id === current.prediction.id ? prediction : null} socket={socket} />
+            </div>
+          )}
           {current?.prediction && deck.answerKeys[current.prediction.id] && (
             <AnswerKey
               records={deck.answerKeys[current.prediction.id]!}
@@ -226,8 +236,12 @@ function SpeakerPanel({ code, deck, live, audience, poll, prediction, status, st
           {current?.poll && <PollAnswer poll={current.poll} />}
           <AdHocPollForm socket={socket} />
         </div>
-        <div className="flex min-h-0 flex-col gap-4 overflow-y-auto [&>*]:shrink-0">
-          {poll && <PollPanel poll={poll} audience={audience} socket={socket} />}
+        <div className="contents lg:flex lg:min-h-0 lg:flex-col lg:gap-4 lg:overflow-y-auto lg:[&>*]:shrink-0">
+          {poll && (
+            <div className="-order-1 shrink-0 lg:order-none">
+              <PollPanel poll={poll} audience={audience} socket={socket} />
+            </div>
+          )}
           <SlidePreview slide={after ? deck.stacks[after.h]?.[after.v] : undefined} fragment={-1} label="Next slide" />
         </div>
       </div>

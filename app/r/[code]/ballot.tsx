@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ERROR_MESSAGES, POLL_LIMITS, TEAM_LIMITS } from '../../../server/protocol/constants';
 import type { Choice, MyVote, PollState } from '../../../server/protocol/events';
+import { Countdown } from '../../lib/countdown';
 import { LETTERS, PollChart } from '../../lib/poll-chart';
 import type { CastVote, RoomSocket } from '../../lib/use-room';
 
@@ -62,7 +63,7 @@ export function Ballot({
   // A poll that opens, a new round and a reveal come into view wherever the student had scrolled.
   useEffect(() => {
     if (ref.current) bringIntoView(ref.current);
-  }, [poll.id, poll.round, poll.revealed]);
+  }, [poll.id, poll.round, poll.revealed, poll.correctShown]);
   useEffect(() => {
     if (open) navigator.vibrate?.(150);
   }, [poll.id, poll.round, open]);
@@ -97,8 +98,14 @@ export function Ballot({
         <h2 className="text-lg font-semibold">{poll.question}</h2>
         {poll.round > 1 && <span className="rounded bg-amber-400 px-2 py-0.5 text-sm font-semibold text-slate-900">Round {poll.round}</span>}
       </header>
+      <Countdown poll={poll} className="text-base" />
       {poll.round > 1 && open && <p className="text-sm text-amber-200">Vote again, after talking it over with your neighbours.</p>}
 
+      {poll.revealed && !poll.correctShown && (
+        <p data-testid="split-shown" className="text-sm text-sky-200">
+          How the room split. The answer is not shown yet: talk it over with your neighbours.
+        </p>
+      )}
       {poll.revealed ? (
         <PollChart poll={poll} />
       ) : (poll.kind === 'single' || poll.kind === 'multiple') ? (

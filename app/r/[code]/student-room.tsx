@@ -49,13 +49,14 @@ function Announcer({ deck, slide, poll }: { deck: PublicDeck; slide: SlidePositi
   // Keyed on what changed, so a tally or a vote does not repeat the announcement.
   const question = poll?.question;
   const opened = poll?.status === 'open' ? `${poll.id}/${poll.round}` : undefined;
-  const revealed = poll?.revealed ? poll.id : undefined;
+  const revealed = poll?.revealed ? `${poll.id}/${poll.round}/${poll.correctShown}` : undefined;
+  const correctShown = poll?.correctShown;
   useEffect(() => {
     if (opened) setText(`Poll open: ${question}`);
   }, [opened, question]);
   useEffect(() => {
-    if (revealed) setText(`Results revealed: ${question}`);
-  }, [revealed, question]);
+    if (revealed) setText(`${correctShown ? 'Results revealed' : 'How the room split, answer not shown yet'}: ${question}`);
+  }, [revealed, correctShown, question]);
   return (
     <p aria-live="polite" data-testid="announcer" className="sr-only">
       {text}

@@ -4,13 +4,11 @@ def stubborn():
     except GeneratorExit:
         yield "not yet"  # yielding while closing
 
-
 def give_up():
     try:
         yield "trying"
     except ValueError:
         return "gave up"  # throw() ends in StopIteration
-
 
 g = stubborn()
 next(g)
