@@ -120,6 +120,24 @@ describe('teams', () => {
     expect(await request(a.socket, 'teams:configure', { mode: 'auto' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await room2.expectOnlyMarker(presenter);
   });
+
+  it('forms teams of the phones still connected at once when the presenter goes back from tables to automatic', async () => {
+    const room = await createRoom(server, 'team');
+    const presenter = await presenterOf(room);
+    const phones = [];
+    for (let i = 0; i < 6; i++) phones.push(await phone(room.code));
+    expect(await request(presenter, 'teams:configure', { mode: 'tables', tables: 2 })).toMatchObject({ ok: true });
+    await request(phones[0]!.socket, 'team:pick', { table: 2 });
+    phones.pop()!.socket.disconnect();
+    await expect.poll(async () => (await snapshot(presenter)).audience).toBe(5);
+
+    const resets = phones.map((p) => nextEvent(p.socket, 'team:reset'));
+    expect(await request(presenter, 'teams:configure', { mode: 'auto' })).toEqual({ ok: true, data: { mode: 'auto', tables: 0 } });
+    expect(await Promise.all(resets)).toEqual(phones.map(() => ({ mode: 'auto', tables: 0 })));
+    const teams = await Promise.all(phones.map(async (p) => (await snapshot(p.socket)).team!));
+    expect(teams.map((t) => [t.mode, t.tables, t.team?.id])).toEqual(phones.map(() => ['auto', 0, 'team-1']));
+    expect(teams[0]!.team!.members.map((m) => m.name).sort()).toEqual(teams.map((t) => t.me.name).sort());
+  });
 });
 
 describe('team sheets', () => {
