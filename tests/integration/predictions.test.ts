@@ -398,6 +398,22 @@ describe('prediction polls and what-ifs', () => {
     expect(revealed.ok && revealed.data.results![0]).toMatchObject({ kind: 'text', words: [{ text: '1', count: 2 }, { text: 'StopIteration', count: 1 }] });
   });
 
+  it('asks each step after the steps before it, polls the last step, and refuses a step past it, broadcasting nothing', async () => {
+    const { predictionId, phones, presenter } = await predictionRoom(3);
+    const questions = [];
+    for (const step of [0, 2]) {
+      const opened = await request<PollState>(presenter, 'predict:poll', { predictionId, step });
+      if (!opened.ok) throw new Error(opened.error.code);
+      questions.push(opened.data.question);
+    }
+    expect(questions).toEqual(['After `g = countdown(2)`: what does next(g) give?', 'After `g = countdown(2)` and next(g), next(g): what does next(g) give?']);
+    const before = await snapshot(presenter);
+    const room = overhear([presenter, ...phones.map((p) => p.socket)]);
+    expect(await request(presenter, 'predict:poll', { predictionId, step: 3 })).toEqual({ ok: false, error: { code: 'INVALID_PAYLOAD', message: 'step 4 cannot be polled' } });
+    expect(await snapshot(presenter)).toStrictEqual(before);
+    await room.expectOnlyMarker(presenter);
+  }, 60_000); // a free-entry step's answer is read by Pyodide, which starts slowly on a busy machine
+
   it('runs the presenter’s what-if in the sandboxed interpreter, with literal arguments only', async () => {
     const { predictionId, phones, presenter } = await predictionRoom(3);
     const res = await request<StepRecord[]>(presenter, 'predict:whatif', { predictionId, steps: ['next(g)', 'g.send(7)', 'g.throw(KeyError("k"))'] });
