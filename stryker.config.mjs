@@ -12,6 +12,11 @@
  * - log lines (`console.error` prefixes in audience.ts and handler.ts): not a promise.
  * - `consumedPoints >` versus `>=` in address-limits.ts's lookUp: the guess that spends the
  *   budget also blocks the address (consumed past the budget), so both comparisons read the same.
+ * - which view poll-view.ts asks `pollState` for when it means the presenter's ('presenter'
+ *   mutated to ''): only 'student' hides anything, so any other word is the presenter's view;
+ * - snapshotFor tallying only for a presenter or a revealed poll (the condition mutated to true,
+ *   or the student's empty results to a non-empty list): a student's view of an unrevealed poll
+ *   drops results whatever it is given, so the condition saves work, which no test may time.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {

@@ -213,9 +213,14 @@ describe('a poll on screen', () => {
     expect((await again).poll).toMatchObject({ status: 'closed', revealed: true, correct: [0], results: [{ round: 1, ballots: 1, counts: [0, 0, 1] }] });
     const snap = await request<{ poll: PollState; myVote: unknown }>(socket, 'room:snapshot', {});
     expect(snap).toMatchObject({ ok: true, data: { poll: { status: 'closed', revealed: true }, myVote: { pollId: poll.id, round: 1, choice: { option: 2 } } } });
+    // Revealed, a rejoining phone's snapshot has exactly the presenter's view, results included.
+    const presenterSnap = await request<{ poll: PollState }>(presenter, 'room:snapshot', {});
+    if (!snap.ok || !presenterSnap.ok) throw new Error('no snapshot');
+    expect(snap.data.poll).toStrictEqual(presenterSnap.data.poll);
+    expect(snap.data.poll.results).toMatchObject([{ round: 1, ballots: 1, counts: [0, 0, 1] }]);
   });
 
-  it('takes a quick poll off the phones when the presenter moves to another slide, and refuses votes in it', async () => {
+  it('takes a quick poll off the phones when the presenter moves to another slide, refuses votes in it, and keeps it off when it is closed or revealed later', async () => {
     const { presenter, ...room } = await presentedRoom();
     const { socket } = track(await student(server, room.code));
     const shown = nextEvent(socket, 'poll:state');
@@ -226,8 +231,15 @@ describe('a poll on screen', () => {
     await request(presenter, 'slide:set', { h: 1, v: 0, f: -1 });
     expect((await gone).poll).toBeNull();
     expect(await request(socket, 'poll:vote', { pollId: quick.data.id, round: 1, choice: { text: 'late' } })).toMatchObject({ ok: false, error: { code: 'POLL_CLOSED' } });
-    const snap = await request<{ poll: PollState | null }>(socket, 'room:snapshot', {});
-    expect(snap.ok && snap.data.poll).toBeNull();
+    // Closed and revealed from the speaker view once off screen, it stays off: nobody is told, the version stays.
+    const before = await request<{ version: number }>(presenter, 'room:snapshot', {});
+    const listening = overhear([socket, presenter]);
+    expect(await request(presenter, 'poll:close', { pollId: quick.data.id })).toMatchObject({ ok: true, data: { id: quick.data.id, status: 'closed' } });
+    expect(await request(presenter, 'poll:reveal', { pollId: quick.data.id })).toMatchObject({ ok: true, data: { id: quick.data.id, revealed: true } });
+    const snap = await request<{ poll: PollState | null; version: number }>(socket, 'room:snapshot', {});
+    if (!snap.ok || !before.ok) throw new Error('no snapshot');
+    expect([snap.data.poll, snap.data.version]).toEqual([null, before.data.version]);
+    await listening.expectOnlyMarker(presenter);
   });
 
   it('settles votes racing the close one by one: each is either acked and counted or refused and not counted', async () => {

@@ -120,6 +120,24 @@ describe('teams', () => {
     expect(await request(a.socket, 'teams:configure', { mode: 'auto' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     await room2.expectOnlyMarker(presenter);
   });
+
+  it('forms teams of the phones still connected at once when the presenter goes back from tables to automatic', async () => {
+    const room = await createRoom(server, 'team');
+    const presenter = await presenterOf(room);
+    const phones = [];
+    for (let i = 0; i < 6; i++) phones.push(await phone(room.code));
+    expect(await request(presenter, 'teams:configure', { mode: 'tables', tables: 2 })).toMatchObject({ ok: true });
+    await request(phones[0]!.socket, 'team:pick', { table: 2 });
+    phones.pop()!.socket.disconnect();
+    await expect.poll(async () => (await snapshot(presenter)).audience).toBe(5);
+
+    const resets = phones.map((p) => nextEvent(p.socket, 'team:reset'));
+    expect(await request(presenter, 'teams:configure', { mode: 'auto' })).toEqual({ ok: true, data: { mode: 'auto', tables: 0 } });
+    expect(await Promise.all(resets)).toEqual(phones.map(() => ({ mode: 'auto', tables: 0 })));
+    const teams = await Promise.all(phones.map(async (p) => (await snapshot(p.socket)).team!));
+    expect(teams.map((t) => [t.mode, t.tables, t.team?.id])).toEqual(phones.map(() => ['auto', 0, 'team-1']));
+    expect(teams[0]!.team!.members.map((m) => m.name).sort()).toEqual(teams.map((t) => t.me.name).sort());
+  });
 });
 
 describe('team sheets', () => {
@@ -379,6 +397,22 @@ describe('prediction polls and what-ifs', () => {
     const revealed = await request<PollState>(presenter, 'poll:reveal', { pollId: opened.data.id });
     expect(revealed.ok && revealed.data.results![0]).toMatchObject({ kind: 'text', words: [{ text: '1', count: 2 }, { text: 'StopIteration', count: 1 }] });
   });
+
+  it('asks each step after the steps before it, polls the last step, and refuses a step past it, broadcasting nothing', async () => {
+    const { predictionId, phones, presenter } = await predictionRoom(3);
+    const questions = [];
+    for (const step of [0, 2]) {
+      const opened = await request<PollState>(presenter, 'predict:poll', { predictionId, step });
+      if (!opened.ok) throw new Error(opened.error.code);
+      questions.push(opened.data.question);
+    }
+    expect(questions).toEqual(['After `g = countdown(2)`: what does next(g) give?', 'After `g = countdown(2)` and next(g), next(g): what does next(g) give?']);
+    const before = await snapshot(presenter);
+    const room = overhear([presenter, ...phones.map((p) => p.socket)]);
+    expect(await request(presenter, 'predict:poll', { predictionId, step: 3 })).toEqual({ ok: false, error: { code: 'INVALID_PAYLOAD', message: 'step 4 cannot be polled' } });
+    expect(await snapshot(presenter)).toStrictEqual(before);
+    await room.expectOnlyMarker(presenter);
+  }, 60_000); // a free-entry step's answer is read by Pyodide, which starts slowly on a busy machine
 
   it('runs the presenter’s what-if in the sandboxed interpreter, with literal arguments only', async () => {
     const { predictionId, phones, presenter } = await predictionRoom(3);

@@ -31,7 +31,7 @@ async function recordedStudent(code: string) {
     if (!res.ok) throw new Error(`${event} refused: ${res.error.code}`);
     return res.data;
   };
-  return { socket, heard, ask, voterId: cookie.split('=')[1]!.split('.')[0]! };
+  return { socket, heard, ask, cookie, voterId: cookie.split('=')[1]!.split('.')[0]! };
 }
 
 /** The presenter's view of a poll less what a student may not see before the reveal. */
@@ -64,6 +64,8 @@ describe('what a student receives', () => {
     const predictPoll = await ask<PollState>('predict:poll', { predictionId, step: 0 });
     expect(predictPoll.correct).toEqual([predictPoll.options.indexOf('2')]);
     expect(await pollShown).toStrictEqual({ version: 3, poll: studentView(predictPoll) });
+    // The presenters' own broadcast carries their view; it went out before their ack.
+    expect(presenterHeard.filter(([event]) => event === 'poll:state')).toStrictEqual([['poll:state', { version: 3, poll: predictPoll }]]);
     expect(Object.keys(studentView(predictPoll)).sort()).toEqual(['correctShown', 'id', 'kind', 'options', 'question', 'revealed', 'revote', 'round', 'status']);
 
     // A late joiner's snapshot: the same student view, a team, no ballot.
@@ -144,6 +146,32 @@ describe('what a student receives', () => {
     expect(presenterStep.revealed).toHaveLength(1);
     expect(await stepRevealed).toStrictEqual({ version: expect.any(Number), prediction: presenterStep });
   }, 60_000); // the reveal grades in Pyodide, which starts slowly on a busy machine
+
+  it('is the only one whose snapshot holds a ballot and a team: not the speaker view in the browser that voted, nor a phone without a voter id', async () => {
+    const room = await createRoom(server, 'team');
+    const presenter = await connectClient(server);
+    sockets.push(presenter);
+    await join(presenter, room.code, room.presenterSecret);
+    expect(await request(presenter, 'slide:set', POLL_SLIDE)).toMatchObject({ ok: true });
+    const phone = await recordedStudent(room.code);
+    const { poll } = await phone.ask<RoomSnapshot>('room:snapshot', {});
+    const ballot = { pollId: poll!.id, round: 1, choice: { option: 1 } };
+    await phone.ask('poll:vote', ballot);
+    expect(await phone.ask<RoomSnapshot>('room:snapshot', {})).toMatchObject({ myVote: ballot, team: { mode: 'auto', me: member, team: null } });
+
+    // The speaker view opened in the same browser sends the same voter cookie.
+    const speaker = await connectClient(server, undefined, phone.cookie);
+    sockets.push(speaker);
+    const joined = await join(speaker, room.code, room.presenterSecret);
+    const spoken = await request<RoomSnapshot>(speaker, 'room:snapshot', {});
+    if (!spoken.ok) throw new Error(spoken.error.code);
+    for (const snapshot of [joined.snapshot as RoomSnapshot, spoken.data]) expect(snapshot).toMatchObject({ poll: { id: poll!.id, correct: [0] }, myVote: null, team: null });
+
+    const anonymous = await connectClient(server);
+    sockets.push(anonymous);
+    const seen = await join(anonymous, room.code);
+    expect(seen.snapshot).toStrictEqual({ ...spoken.data, poll: studentView(spoken.data.poll!), audience: expect.any(Number) });
+  });
 
   it('gets a deck with predictions and polls but no answer keys, no correct options, no distractors and no notes', async () => {
     const room = await createRoom(server, 'team');

@@ -31,9 +31,9 @@ export async function createRoom(server: RunningServer, deckId = 'demo'): Promis
   return res.json();
 }
 
-/** A real socket.io client; resolves once connected. */
-export function connectClient(server: RunningServer, auth: Record<string, unknown> = { protocol: PROTOCOL_VERSION }): Promise<Client> {
-  const socket: Client = connect(server.url, { transports: ['websocket'], auth, reconnection: false, forceNew: true });
+/** A real socket.io client, sending `cookie` as a browser would; resolves once connected. */
+export function connectClient(server: RunningServer, auth: Record<string, unknown> = { protocol: PROTOCOL_VERSION }, cookie?: string): Promise<Client> {
+  const socket: Client = connect(server.url, { transports: ['websocket'], auth, reconnection: false, forceNew: true, ...(cookie ? { extraHeaders: { cookie } } : {}) });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
     socket.once('connect_error', reject);
