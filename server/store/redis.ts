@@ -76,6 +76,15 @@ async function redisVerbs(url: string): Promise<Store> {
       return (await redis.eval(SCRIPTS[name].lua, keys.length, ...keys, ...args)) as T;
     }
   }
+  async function ballotsOf(code: string, pollId: string): Promise<Ballot[]> {
+    const all = await redis.hgetall(k(code, 'ballots', pollId));
+    const ballots: Ballot[] = Object.entries(all).map(([field, json]) => {
+      const split = field.indexOf(':');
+      const { choice, at } = JSON.parse(json) as { choice: Choice; at: number };
+      return { roomCode: code, pollId, round: Number(field.slice(0, split)), participantId: field.slice(split + 1), choice, at };
+    });
+    return ballots.sort((a, b) => a.round - b.round || a.at - b.at);
+  }
   async function listPeople(code: string, order: string[]): Promise<Participant[]> {
     if (order.length === 0) return [];
     const rows = await redis.hmget(k(code, 'people'), ...order);
@@ -160,15 +169,17 @@ async function redisVerbs(url: string): Promise<Store> {
       const json = await redis.hget(k(code, 'ballots', pollId), `${round}:${participantId}`);
       return json ? (JSON.parse(json) as { choice: Choice }).choice : undefined;
     },
-    async listBallots(code, pollId) {
-      const all = await redis.hgetall(k(code, 'ballots', pollId));
-      const ballots: Ballot[] = Object.entries(all).map(([field, json]) => {
-        const split = field.indexOf(':');
-        const { choice, at } = JSON.parse(json) as { choice: Choice; at: number };
-        return { roomCode: code, pollId, round: Number(field.slice(0, split)), participantId: field.slice(split + 1), choice, at };
-      });
-      return ballots.sort((a, b) => a.round - b.round || a.at - b.at);
+    async countBallots(code, pollId) {
+      const counts = new Map<string, { round: number; choice: Choice; count: number }>();
+      for (const b of await ballotsOf(code, pollId)) {
+        const key = `${b.round}\0${JSON.stringify(b.choice)}`;
+        const seen = counts.get(key);
+        if (seen) seen.count++;
+        else counts.set(key, { round: b.round, choice: b.choice, count: 1 });
+      }
+      return [...counts.values()];
     },
+    listBallots: ballotsOf,
 
     async addParticipant(code, participantId, joinedAt) {
       return personFrom(code, participantId, await run<string>('addParticipant', [k(code, 'people'), k(code, 'order'), k(code, 'seq')], [participantId, joinedAt]));

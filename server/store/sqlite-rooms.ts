@@ -83,6 +83,7 @@ type RoomVerbs = Pick<
   | 'castBallot'
   | 'getBallot'
   | 'listBallots'
+  | 'countBallots'
 >;
 
 /** Rooms, presenter keys, polls and ballots; each verb one statement or one transaction. */
@@ -111,6 +112,9 @@ export function roomVerbs(db: Database.Database): RoomVerbs {
     ),
     ballot: db.prepare<[string, string, number, string], { choice: string }>('SELECT choice FROM ballots WHERE room_code = ? AND poll_id = ? AND round = ? AND participant_id = ?'),
     ballots: db.prepare<[string, string], BallotRow>('SELECT * FROM ballots WHERE room_code = ? AND poll_id = ? ORDER BY round, at'),
+    ballotCounts: db.prepare<[string, string], { round: number; choice: string; count: number }>(
+      'SELECT round, choice, COUNT(*) AS count FROM ballots WHERE room_code = ? AND poll_id = ? GROUP BY round, choice',
+    ),
     deleteBallots: db.prepare('DELETE FROM ballots WHERE room_code = ? AND poll_id = ?'),
     insertToken: db.prepare('INSERT INTO pair_tokens (room_code, token_hash, expires_at) VALUES (?, ?, ?)'),
     takeToken: db.prepare('DELETE FROM pair_tokens WHERE room_code = ? AND token_hash = ? AND expires_at >= ?'),
@@ -207,6 +211,9 @@ export function roomVerbs(db: Database.Database): RoomVerbs {
       const row = q.ballot.get(code, pollId, round, participantId);
       return row && (JSON.parse(row.choice) as Choice);
     },
+    async countBallots(code, pollId) {
+      return q.ballotCounts.all(code, pollId).map((r) => ({ round: r.round, choice: JSON.parse(r.choice) as Choice, count: r.count }));
+    },
     async listBallots(code, pollId) {
       return q.ballots.all(code, pollId).map((r) => ({ roomCode: r.room_code, pollId: r.poll_id, round: r.round, participantId: r.participant_id, choice: JSON.parse(r.choice), at: r.at }));
     },
@@ -214,7 +221,7 @@ export function roomVerbs(db: Database.Database): RoomVerbs {
   // The verbs whose outcome a waiting ballot could change first write the ballots cast before
   // them, so calls take effect in the order made; reads of rooms and polls do not wait, so the
   // votes of one burst (each reading its poll) still share a transaction.
-  const seesBallots = new Set<string>(['updateRoom', 'deleteRoomsCreatedBefore', 'addPoll', 'updatePoll', 'getBallot', 'listBallots']);
+  const seesBallots = new Set<string>(['updateRoom', 'deleteRoomsCreatedBefore', 'addPoll', 'updatePoll', 'getBallot', 'listBallots', 'countBallots']);
   const afterWaitingBallots = Object.entries(verbs as Record<string, (...args: never[]) => unknown>).map(([name, verb]) => [
     name,
     seesBallots.has(name) ? (...args: never[]) => (ballots.commitNow(), verb(...args)) : verb,

@@ -56,6 +56,8 @@ export interface Store {
   castBallot(ballot: Ballot): Promise<CastOutcome>;
   getBallot(code: string, pollId: string, round: number, participantId: string): Promise<Choice | undefined>;
   listBallots(code: string, pollId: string): Promise<Ballot[]>;
+  /** How many ballots gave each choice, per round: what a tally needs, without a row per ballot. */
+  countBallots(code: string, pollId: string): Promise<{ round: number; choice: Choice; count: number }[]>;
 
   /** Records a student the first time they join; returns them as stored (name, team, join order). */
   addParticipant(code: string, participantId: string, joinedAt: number): Promise<Participant>;

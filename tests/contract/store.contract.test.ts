@@ -79,6 +79,24 @@ describe.each(STORES)('the $name store', (factory) => {
     expect(await store.listBallots(room.code, poll.id)).toHaveLength(1);
   });
 
+  it('counts ballots per round and answer as listing them would, after changed votes and a revote', async () => {
+    await open();
+    const { room, poll } = await roomWithPoll();
+    for (const [who, option] of [['p1', 0], ['p2', 2], ['p3', 2], ['p1', 2]] as const) await store.castBallot(ballot(poll, who, option));
+    const closed = closePoll(poll);
+    expect(await store.updatePoll(closed)).toBe(true);
+    const again = startRevote(closed);
+    expect(await store.updatePoll(again)).toBe(true);
+    await store.castBallot(ballot(again, 'p1', 1));
+    const counted = await store.countBallots(room.code, poll.id);
+    const sorted = (rows: { round: number; choice: Choice; count: number }[]) => [...rows].sort((a, b) => a.round - b.round || JSON.stringify(a.choice).localeCompare(JSON.stringify(b.choice)));
+    expect(sorted(counted)).toEqual([
+      { round: 1, choice: { option: 2 }, count: 3 },
+      { round: 2, choice: { option: 1 }, count: 1 },
+    ]);
+    expect(await store.countBallots(room.code, 'nope')).toEqual([]);
+  });
+
   it('answers each of the ballots cast together on its own: one that cannot be stored fails alone, the others count', async () => {
     await open();
     const { room, poll } = await roomWithPoll();
