@@ -143,6 +143,9 @@ export async function killSession({ kills, students = 50, seed = Date.now() }: {
           }),
         );
       }
+      // The first round lets the editors' writes land before the kill, so the session always has
+      // acked edits to look for after a restart (a slow box could ack none in the random window).
+      if (kill === 0) await Promise.all(editors.map((e) => e.sheet.acks.at(-1)));
       const target = next() < 0.3 ? { h: 2, v: 0, f: -1 } : VOTE_AND_PREDICT;
       inFlight.push(ackOf(request(presenter, 'slide:set', target)).then((a) => a.ok && (presenterAt = target)));
       await new Promise((resolve) => setTimeout(resolve, next() * 150));
