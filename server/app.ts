@@ -16,6 +16,7 @@ import { createApiRoutes } from './http/routes';
 import { createFirstSlides } from './http/first-slide';
 import { createStaticFiles } from './http/compressed';
 import { FIRST_SLIDE_HEADER, encodeFirstSlide } from './protocol/first-slide';
+import { createPollDefinitions } from './polls/definitions';
 import { createTallies } from './polls/tallies';
 import { createAudience } from './realtime/audience';
 import { createMemoryLive } from './live/live';
@@ -87,6 +88,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     decks: options.decks,
     audience,
     tallies,
+    pollDefinitions: createPollDefinitions((code, pollId) => options.store.getPoll(code, pollId)),
     sheets: createSheetEngine(options.store, { timeoutMs: limits.sheetTimeoutMs, memoryMb: limits.sheetMemoryMb }),
     live,
     boards: undefined as never, // set below: boards read the services they belong to

@@ -1,4 +1,4 @@
-import type { AdHocPoll, Choice, PollState, PollStatus, PollVote, RoundTally } from '../protocol';
+import type { AdHocPoll, Choice, PollState, PollStatus, RoundTally } from '../protocol';
 import type { DeckPoll, PollKind } from '../decks/types';
 import { Refusal } from '../errors';
 
@@ -69,11 +69,12 @@ export function numericBounds(def: DeckPoll | undefined, bound: number): Numeric
   return { min: authored?.min ?? -bound, max: authored?.max ?? bound };
 }
 
-/** Checks a ballot against the poll: open, this round, and a choice of the poll's kind (a number within its bounds). */
-export function checkVote(poll: Poll, vote: PollVote, bounds: NumericBounds): Choice {
-  if (poll.status !== 'open') throw new Refusal('POLL_CLOSED');
-  if (vote.round !== poll.round) throw new Refusal('POLL_CLOSED', `Round ${vote.round} is over; round ${poll.round} is open.`);
-  const { choice } = vote;
+/**
+ * Checks a ballot's choice against the poll's definition: a choice of its kind, within its
+ * options or bounds. Whether the poll is open, in that round and before its deadline is the
+ * store's to check, in the same step as the write.
+ */
+export function checkChoice(poll: Pick<Poll, 'kind' | 'options'>, choice: Choice, bounds: NumericBounds): Choice {
   const inRange = (i: number) => i < poll.options.length;
   switch (poll.kind) {
     case 'single':

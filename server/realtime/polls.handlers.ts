@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PollAction, PollCountdown, PollOpen, PollVote } from '../protocol';
 import type { MyVote } from '../protocol';
 import { Refusal } from '../errors';
-import { checkVote, closePoll, isOverdue, numericBounds, pollFromAdHoc, pollFromDeck, resetPoll, revealPoll, showSplit, startCountdown, startRevote } from '../polls/poll';
+import { checkChoice, closePoll, numericBounds, pollFromAdHoc, pollFromDeck, resetPoll, revealPoll, showSplit, startCountdown, startRevote } from '../polls/poll';
 import type { Poll } from '../polls/poll';
 import { findDeckPoll } from '../rooms/room';
 import type { CastOutcome } from '../store/store';
@@ -69,21 +69,19 @@ export function registerPollHandlers(services: Services, socket: AppSocket) {
   handle(socket, 'poll:vote', PollVote, 'member', async (vote, session): Promise<MyVote> => {
     if (session.role !== 'student') throw new Refusal('FORBIDDEN', 'Presenters do not vote.');
     if (!session.participantId) throw new Refusal('NOT_JOINED', 'Reload the page to get a voter id.');
-    const poll = await pollOf(services, session.code, vote.pollId);
-    const deck = services.decks.get(session.deckId ?? '');
+    const deckId = session.deckId ?? '';
+    const poll = await services.pollDefinitions(deckId, session.code, vote.pollId);
+    if (!poll) throw new Refusal('NOT_FOUND', 'There is no such poll in this room.');
+    const deck = services.decks.get(deckId);
     const def = deck && findDeckPoll(deck, poll.id);
-    // A round whose countdown ran out: closed here if no process has closed it yet, and the vote refused.
-    if (poll.closesAt !== null && services.now() >= poll.closesAt) {
-      if (isOverdue(poll, services.now())) await closeIfOverdue(services, session.code, poll.id);
-      throw new Refusal('TIME_UP');
-    }
-    const checked = checkVote(poll, vote, numericBounds(def, limits.numericBound));
+    const checked = checkChoice(poll, vote.choice, numericBounds(def, limits.numericBound));
     if (def?.names && !(await store.getParticipant(session.code, session.participantId))?.name) throw new Refusal('NAME_REQUIRED');
     // A prediction's free answers are counted by Python's reading of them: 15.0 and 15 are one answer.
     const choice = typeof poll.correct === 'string' && 'text' in checked ? { text: (await (await services.python()).freeLabels([checked.text]))[0]! } : checked;
-    // The store checks the poll is on screen, open and in this round in the same transaction as
-    // the write, so a vote cannot slip in after the close it raced with; acked only once stored.
+    // The store checks the poll is on screen, open, in this round and before its deadline in the
+    // same transaction as the write, so a vote cannot slip in after the close it raced with; acked only once stored.
     const outcome = await store.castBallot({ roomCode: session.code, pollId: poll.id, round: vote.round, participantId: session.participantId, choice, at: services.now() });
+    // A round whose countdown ran out: closed here if no process has closed it yet.
     if (outcome === 'time-up') await closeIfOverdue(services, session.code, poll.id);
     if (outcome !== 'cast') throw NOT_CAST[outcome];
     tallies.changed(session.code, poll.id);

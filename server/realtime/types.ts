@@ -7,6 +7,7 @@ import type { Participants } from '../http/participant';
 import type { AddressLimits } from '../http/address-limits';
 import type { IncomingMessage } from 'node:http';
 import type { Tallies } from '../polls/tallies';
+import type { PollDefinitions } from '../polls/definitions';
 import type { Audience } from './audience';
 import type { Countdowns } from './countdowns';
 import type { Live } from '../live/live';
@@ -37,6 +38,8 @@ export type Services = {
   /** Shared live state: in memory for one process, Redis for several. */
   live: Live;
   tallies: Tallies;
+  /** Polls as first read, for checking a ballot's choice without reading the poll per vote. */
+  pollDefinitions: PollDefinitions;
   /** Team sheets' Yjs docs, in a worker under a watchdog. */
   sheets: SheetEngine;
   /** The presenters' class view of a prediction, coalesced. */

@@ -57,10 +57,10 @@ return 1`,
     lua: `
 local poll = redis.call('HMGET', KEYS[1], 'status', 'round', 'closesAt')
 if not poll[1] then return 'missing' end
+if poll[3] and poll[3] ~= '' and tonumber(ARGV[5]) >= tonumber(poll[3]) then return 'time-up' end
 if redis.call('HGET', KEYS[2], 'poll') ~= ARGV[1] then return 'not-on-screen' end
 if poll[1] ~= 'open' then return 'closed' end
 if poll[2] ~= ARGV[2] then return 'round-over' end
-if poll[3] and poll[3] ~= '' and tonumber(ARGV[5]) >= tonumber(poll[3]) then return 'time-up' end
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
 return 'cast'`,
   },

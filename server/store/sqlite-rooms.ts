@@ -148,10 +148,10 @@ export function roomVerbs(db: Database.Database): RoomVerbs {
   const castOne = (b: Ballot): CastOutcome => {
     const box = q.ballotBox.get(b.roomCode, b.pollId);
     if (!box) return 'missing';
+    if (box.closes_at !== null && b.at >= box.closes_at) return 'time-up';
     if (!box.on_screen) return 'not-on-screen';
     if (box.status !== 'open') return 'closed';
     if (box.round !== b.round) return 'round-over';
-    if (box.closes_at !== null && b.at >= box.closes_at) return 'time-up';
     q.upsertBallot.run(b.roomCode, b.pollId, b.round, b.participantId, JSON.stringify(b.choice), b.at);
     return 'cast';
   };

@@ -49,7 +49,8 @@ export interface Store {
   updatePoll(next: Poll, options?: { clearBallots?: boolean }): Promise<boolean>;
   /**
    * Inserts or replaces the participant's ballot for its round, only if the poll is on screen,
-   * open and in that round, all checked in the same transaction as the write. Ballots cast in
+   * open, in that round and before its countdown's deadline, all checked in the same transaction
+   * as the write (a ballot past the deadline is 'time-up' even once the round is closed). Ballots cast in
    * one turn of the event loop may share that transaction (group commit); each settles after it
    * commits, and a verb called after them sees them.
    */

@@ -127,8 +127,11 @@ describe.each(STORES)('the $name store', (factory) => {
     expect(await store.getPoll(room.code, poll.id)).toMatchObject({ status: 'open', closesAt: 35_000 });
     expect(await store.castBallot({ ...ballot(counting, 'p1'), at: 34_999 })).toBe('cast');
     expect(await store.castBallot({ ...ballot(counting, 'p2'), at: 35_000 })).toBe('time-up');
+    // Once the overdue round is stored as closed, a late ballot still learns that time ran out.
+    expect(await store.updatePoll(closePoll(counting))).toBe(true);
+    expect(await store.castBallot({ ...ballot(counting, 'p3'), at: 36_000 })).toBe('time-up');
     expect(await store.listBallots(room.code, poll.id)).toHaveLength(1);
-    expect(await store.updatePoll(startRevote(counting))).toBe(true);
+    expect(await store.updatePoll(startRevote(closePoll(counting)))).toBe(true);
     expect(await store.getPoll(room.code, poll.id)).toMatchObject({ round: 2, closesAt: null });
   });
 
