@@ -14,6 +14,7 @@ import { securityHeaders } from './http/security-headers';
 import type { Redis } from 'ioredis';
 import { createApiRoutes } from './http/routes';
 import { createFirstSlides } from './http/first-slide';
+import { createPageCache } from './http/page-cache';
 import { createStaticFiles } from './http/compressed';
 import { FIRST_SLIDE_HEADER, encodeFirstSlide } from './protocol/first-slide';
 import { createPollDefinitions } from './polls/definitions';
@@ -112,6 +113,8 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
   const handleApi = createApiRoutes(services);
   const firstSlide = createFirstSlides(services);
   const serveStatic = options.web?.staticDir ? createStaticFiles(options.web.staticDir) : undefined;
+  // In dev the page changes under hot reload, so it is rendered every time.
+  const servePage = options.dev ? undefined : createPageCache();
 
   const headers = securityHeaders(options.dev ?? false);
   const http = createHttpServer(async (req, res) => {
@@ -124,6 +127,11 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
       const code = /^\/r\/([^/?#]+)\/?(?:[?#]|$)/.exec(req.url)?.[1];
       const slide = code && (await firstSlide(req, code));
       if (slide) req.headers[FIRST_SLIDE_HEADER] = encodeFirstSlide(slide);
+      // The page itself (not Next's client-side RSC fetches of it) is the same for every phone on this slide.
+      const web = options.web;
+      if (web && servePage && code && req.method === 'GET' && req.headers.rsc === undefined && !req.url.includes('_rsc=')) {
+        return servePage(req, res, `${req.url}\n${req.headers[FIRST_SLIDE_HEADER] ?? ''}`, () => web.handle(req, res));
+      }
     }
     if (await handleApi(req, res)) return;
     if (serveStatic && (await serveStatic(req, res))) return;
