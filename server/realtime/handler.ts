@@ -7,7 +7,8 @@ import type { AppSocket, SocketData } from './types';
 /** Who may send an event: anyone connected, anyone who joined a room, or a room's presenter. */
 export type Sender = 'anyone' | 'member' | 'presenter';
 
-type Joined = SocketData & { code: string };
+/** A socket's data once it has joined a room. */
+export type Joined = SocketData & { code: string };
 
 const refuse = (code: ErrorCode, message = ERROR_MESSAGES[code]): Ack<never> => ({ ok: false, error: { code, message } });
 

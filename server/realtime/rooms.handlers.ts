@@ -38,7 +38,7 @@ export function registerRoomHandlers(services: Services, socket: AppSocket) {
     if (role === 'student' && socket.data.code !== code && (await services.audience.count(code)) >= limits.roomSize) throw new Refusal('ROOM_FULL');
     leaveCurrentRoom(services, socket);
     await socket.join(role === 'presenter' ? [code, presentersOf(code)] : code);
-    Object.assign(socket.data, { code, role, deckId: room.deckId } satisfies Partial<SocketData>);
+    Object.assign(socket.data, { code, role, deckId: room.deckId, roomCreatedAt: room.createdAt } satisfies Partial<SocketData>);
     if (role === 'student') {
       services.audience.join(code);
       await placeStudent(services, room, socket);

@@ -2,11 +2,13 @@ import { SheetAwareness, SheetSync } from '../protocol';
 import type { SheetSyncResult } from '../protocol';
 import { Refusal } from '../errors';
 import { findDeckPrediction } from '../predictions/prediction';
+import { isExpired } from '../rooms/room';
 import { memberView } from '../predictions/teams';
+import type { Participant } from '../predictions/teams';
 import type { SheetRef } from '../sheets/engine';
 import { handle, inArrivalOrder } from './handler';
-import { openRoom } from './open-room';
 import { sheetRoom } from './prediction-view';
+import type { Joined } from './handler';
 import type { AppSocket, Services } from './types';
 
 /** A y-protocols sync message starts with its subtype: 0 (step 1: a read), 1 or 2 (step 2 or update: a write). */
@@ -28,20 +30,24 @@ export function registerSheetHandlers(services: Services, socket: AppSocket) {
     throw new Refusal('SHEET_LOCKED');
   };
 
-  /** The sheet a message is for: a student's own team's; any team's for a presenter, who must name it. */
-  async function sheetFor(code: string, predictionId: string, teamId: string | undefined): Promise<SheetRef> {
-    const room = await openRoom(services, code);
-    const prediction = findDeckPrediction(services.decks.get(room.deckId)!, predictionId);
+  /**
+   * The sheet a message is for: a student's own team's; any team's for a presenter, who must name
+   * it. The room's deck and start come from the join (neither ever changes), not a read per keystroke.
+   */
+  async function sheetFor(session: Joined, predictionId: string, teamId: string | undefined): Promise<{ ref: SheetRef; me?: Participant }> {
+    if (isExpired({ createdAt: session.roomCreatedAt! }, services.now(), services.limits.roomTtlMs)) throw new Refusal('ROOM_EXPIRED');
+    const { code } = session;
+    const prediction = findDeckPrediction(services.decks.get(session.deckId!)!, predictionId);
     if (!prediction || !(await store.getPrediction(code, predictionId))) throw new Refusal('NOT_FOUND', 'That prediction is not open in this room.');
     const steps = prediction.steps.length;
-    if (socket.data.role === 'presenter') {
+    if (session.role === 'presenter') {
       if (!teamId) throw new Refusal('INVALID_PAYLOAD', 'teamId: name the team whose sheet to read');
-      return { code, predictionId, teamId, steps };
+      return { ref: { code, predictionId, teamId, steps } };
     }
-    const me = socket.data.participantId ? await store.getParticipant(code, socket.data.participantId) : undefined;
+    const me = session.participantId ? await store.getParticipant(code, session.participantId) : undefined;
     if (!me?.teamId) throw new Refusal('NO_TEAM');
     if (teamId !== undefined && teamId !== me.teamId) throw new Refusal('WRONG_TEAM');
-    return { code, predictionId, teamId: me.teamId, steps };
+    return { ref: { code, predictionId, teamId: me.teamId, steps }, me };
   }
 
   // An update may build on the one before it.
@@ -49,11 +55,11 @@ export function registerSheetHandlers(services: Services, socket: AppSocket) {
 
   handle(socket, 'sheet:sync', SheetSync, 'member', (input, session) => afterPrevious(() => sync(input, session)));
 
-  async function sync(input: { predictionId: string; teamId?: string; message: Uint8Array }, session: { code: string; role?: string; participantId?: string }): Promise<SheetSyncResult> {
+  async function sync(input: { predictionId: string; teamId?: string; message: Uint8Array }, session: Joined): Promise<SheetSyncResult> {
     const kind = syncKind(input.message);
     if (!kind) throw new Refusal('INVALID_PAYLOAD', 'message: not a y-protocols sync message');
     if (kind === 'write' && session.role !== 'student') throw new Refusal('FORBIDDEN', 'Presenters read the sheets; teams write them.');
-    const ref = await sheetFor(session.code, input.predictionId, input.teamId);
+    const { ref } = await sheetFor(session, input.predictionId, input.teamId);
     const room = sheetRoom(ref.code, ref.predictionId, ref.teamId);
     if (kind === 'read') {
       const reply = await services.sheets.read(ref, input.message);
@@ -75,8 +81,7 @@ export function registerSheetHandlers(services: Services, socket: AppSocket) {
 
   handle(socket, 'sheet:awareness', SheetAwareness, 'member', async (input, session) => {
     if (session.role !== 'student') throw new Refusal('FORBIDDEN', 'Only students show where they are editing.');
-    const ref = await sheetFor(session.code, input.predictionId, undefined);
-    const me = await store.getParticipant(session.code, session.participantId!);
+    const { ref, me } = await sheetFor(session, input.predictionId, undefined);
     const { name, color } = memberView(me!);
     const reply = await services.sheets.awareness(ref, input.message, session.participantId!, { name, color });
     if (reply.refused) return refuseAndDisconnect(reply.refused);

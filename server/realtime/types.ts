@@ -17,8 +17,9 @@ import type { Boards } from './prediction-view';
 
 export type SocketData = {
   code?: string;
-  /** The joined room's deck (a room's deck never changes). */
+  /** The joined room's deck and when it started (neither ever changes). */
   deckId?: string;
+  roomCreatedAt?: number;
   role?: Role;
   /** From the signed cookie: who a vote counts for. */
   participantId?: string;

@@ -26,7 +26,7 @@ export function newRoom(code: string, deckId: string, presenterSecretHash: strin
   return { code, deckId, presenterSecretHashes: [presenterSecretHash], createdAt: now, version: 0, slide: FIRST_SLIDE, activePollId: null, activePredictionId: null, teams: NO_TEAMS };
 }
 
-export function isExpired(room: Room, now: number, ttlMs: number): boolean {
+export function isExpired(room: Pick<Room, 'createdAt'>, now: number, ttlMs: number): boolean {
   return now - room.createdAt > ttlMs;
 }
 

@@ -184,13 +184,17 @@ function refuse(key, reason) {
   return { refused: reason };
 }
 
-parentPort.on('message', ({ id, op, ...args }) => {
-  try {
-    parentPort.postMessage({ id, ...ops[op](args) });
-  } catch (error) {
-    // A message Yjs cannot decode: the doc may be half-applied, so it reloads from the store.
-    if (args.key) docs.delete(args.key);
-    parentPort.postMessage({ id, refused: `could not decode: ${String(error?.message ?? error).slice(0, 120)}` });
+// Requests come in batches (one message per turn of the main loop), each answered on its own as
+// soon as it is done, so the main thread's watchdog knows which one this thread is on.
+parentPort.on('message', (batch) => {
+  for (const { id, op, ...args } of batch) {
+    try {
+      parentPort.postMessage({ id, ...ops[op](args) });
+    } catch (error) {
+      // A message Yjs cannot decode: the doc may be half-applied, so it reloads from the store.
+      if (args.key) docs.delete(args.key);
+      parentPort.postMessage({ id, refused: `could not decode: ${String(error?.message ?? error).slice(0, 120)}` });
+    }
   }
 });
 parentPort.postMessage({ ready: true });

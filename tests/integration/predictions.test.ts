@@ -6,6 +6,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import type { RunningServer } from '../../server/app';
 import type { MyTeam, PollState, PredictionBoard, PredictionState, ResultsReport, RoomSnapshot, StepRecord } from '../../server/protocol';
 import { ERROR_CODES } from '../../server/protocol';
+import { DEFAULT_LIMITS } from '../../server/config';
 import type { Client } from '../support/server';
 import { overhear } from '../support/broadcasts';
 import { PREDICT_DECKS, connectClient, createRoom, join, nextEvent, request, startServer, student, tempDataDir } from '../support/server';
@@ -186,6 +187,26 @@ describe('team sheets', () => {
     await expect.poll(() => [a.value(1), a.value(2)]).toEqual(['1', 'StopIteration']);
     expect(b.value(2)).toBe('StopIteration');
     expect(a.rows().get(1).get('kind')).toBe('value');
+  });
+
+  it('refuses every sheet message once the room has ended, storing nothing', async () => {
+    await server.close();
+    let clock = Date.now();
+    server = await startServer(dataDir, { now: () => clock }, PREDICT_DECKS);
+    const { predictionId, phones } = await predictionRoom(2);
+    const sheet = await openSheet(phones[0]!.socket, predictionId);
+    sheet.type(0, 0, '7');
+    await Promise.all(sheet.acks);
+    clock += DEFAULT_LIMITS.roomTtlMs + 1;
+    sheet.acks.length = 0;
+    sheet.type(0, 1, '8');
+    expect(await Promise.all(sheet.acks)).toEqual([expect.objectContaining({ ok: false, error: expect.objectContaining({ code: 'ROOM_EXPIRED' }) })]);
+    expect(await sheet.showRow(1)).toMatchObject({ ok: false, error: { code: 'ROOM_EXPIRED' } });
+    expect(await new SheetClient(predictionId).open(phones[1]!.socket)).toMatchObject({ ok: false, error: { code: 'ROOM_EXPIRED' } });
+    clock -= DEFAULT_LIMITS.roomTtlMs + 1;
+    const again = await openSheet(phones[1]!.socket, predictionId);
+    // The refused keystroke (an 8 after the 7) never reached the stored sheet.
+    expect(again.value(0)).toBe('7');
   });
 
   it('refuses another team’s sheet, any write by a presenter and any write after the lock, changing nothing', async () => {

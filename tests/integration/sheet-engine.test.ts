@@ -40,8 +40,10 @@ describe('the sheet engine under its watchdog', () => {
     limits.timeoutMs = 20;
     await new Promise((resolve) => setImmediate(resolve));
     const late = engine.read(team('t1'), stepOne());
-    // The request reaches the worker after a few promise steps (the queue, the store read, the ready check).
+    // The request is ready to send after a few promise steps (the queue, the store read, the ready
+    // check), and sent at the end of the event loop's turn, just before this continues.
     for (let step = 0; step < 50; step++) await null;
+    await new Promise((resolve) => setImmediate(resolve));
     const busyUntil = Date.now() + 300;
     while (Date.now() < busyUntil);
     expect((await late).refused).toBe('took over 20 ms');
@@ -53,5 +55,41 @@ describe('the sheet engine under its watchdog', () => {
     for (const message of next.messages ?? []) syncProtocol.readSyncMessage(decoding.createDecoder(message), encoding.createEncoder(), doc, null);
     expect(doc.getArray('rows').length).toBe(3);
     expect((await store.getSheet('ABCDEF', 'predict-1', 't2'))?.version).toBe(1);
+  });
+
+  it('runs different sheets’ requests side by side; when the worker is replaced, only the request it was on is refused and the one behind it is applied on the new worker', async () => {
+    store = openSqliteStore(tempDataDir());
+    await store.createRoom(newRoom('ABCDEF', 'team', 'hash', Date.now()));
+    await store.addPrediction(openPrediction('ABCDEF', 'predict-1'));
+    // Edits are stored only while the prediction is on screen.
+    const room = newRoom('ABCDEF', 'team', 'hash', Date.now());
+    expect(await store.updateRoom({ ...room, version: room.version + 1, activePredictionId: 'predict-1' }, room.version)).toBe(true);
+    const limits = { timeoutMs: 10_000, memoryMb: 128 };
+    engine = createSheetEngine(store, limits);
+    const team = (teamId: string): SheetRef => ({ code: 'ABCDEF', predictionId: 'predict-1', teamId, steps: 3 });
+    expect((await engine.read(team('t1'), stepOne())).refused).toBeUndefined();
+    // A teammate on t2 syncs, then types "42" in the first row.
+    const doc = new Y.Doc();
+    for (const message of (await engine.read(team('t2'), stepOne())).messages ?? []) syncProtocol.readSyncMessage(decoding.createDecoder(message), encoding.createEncoder(), doc, null);
+    const before = Y.encodeStateVector(doc);
+    ((doc.getArray('rows').get(0) as Y.Map<unknown>).get('value') as Y.Text).insert(0, '42');
+    const update = encoding.createEncoder();
+    syncProtocol.writeUpdate(update, Y.encodeStateAsUpdate(doc, before));
+
+    // Both requests reach the worker before either reply is read; this thread then stays busy past
+    // the watchdog, which replaces the worker while both are unanswered.
+    limits.timeoutMs = 20;
+    await new Promise((resolve) => setImmediate(resolve));
+    const first = engine.read(team('t1'), stepOne());
+    const behind = engine.write(team('t2'), encoding.toUint8Array(update), 'p1', Date.now());
+    for (let step = 0; step < 50; step++) await null;
+    await new Promise((resolve) => setImmediate(resolve));
+    const busyUntil = Date.now() + 300;
+    while (Date.now() < busyUntil);
+    expect((await first).refused).toBe('took over 20 ms');
+    limits.timeoutMs = 10_000;
+
+    expect(await behind).toMatchObject({ ok: true, rows: [{ kind: '', value: '42', prints: '' }, { value: '' }, { value: '' }] });
+    expect(await store.getSheet('ABCDEF', 'predict-1', 't2')).toMatchObject({ version: 2, rows: [{ value: '42' }, { value: '' }, { value: '' }] });
   });
 });
