@@ -50,9 +50,15 @@ export function nextEvent<E extends keyof ServerToClientEvents>(socket: Client, 
   return new Promise((resolve) => socket.once(event, ((msg: never) => resolve(msg)) as never));
 }
 
-/** Joins and returns the snapshot, failing loudly on a refusal. */
+/** Joins and returns the snapshot, failing loudly on a refusal or on a connection closed before the answer (which would otherwise never come). */
 export async function join(socket: Client, code: string, presenterSecret?: string) {
-  const res = await request<{ role: string; snapshot: { version: number; slide: { h: number; v: number; f: number }; audience: number } }>(socket, 'room:join', presenterSecret ? { code, presenterSecret } : { code });
+  let closed!: (reason: string) => void;
+  const whenClosed = new Promise<never>((_, reject) => (closed = (reason) => reject(new Error(`disconnected before the join was answered: ${reason}`))));
+  socket.once('disconnect', closed);
+  const res = await Promise.race([
+    request<{ role: string; snapshot: { version: number; slide: { h: number; v: number; f: number }; audience: number } }>(socket, 'room:join', presenterSecret ? { code, presenterSecret } : { code }),
+    whenClosed,
+  ]).finally(() => socket.off('disconnect', closed));
   if (!res.ok) throw new Error(`join refused: ${res.error.code}`);
   return res.data;
 }
