@@ -16,10 +16,14 @@ export type Encoded = { identity: Buffer; br: Buffer; gzip: Buffer };
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
-export async function encodeOnce(body: Buffer | string, { text = true } = {}): Promise<Encoded> {
+/** `quick`: a body that changes (a page per slide) is compressed fast rather than smallest. */
+export async function encodeOnce(body: Buffer | string, { text = true, quick = false } = {}): Promise<Encoded> {
   const identity = Buffer.from(body);
   const mode = text ? constants.BROTLI_MODE_TEXT : constants.BROTLI_MODE_GENERIC;
-  const [br, gz] = await Promise.all([brotli(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_MODE]: mode } }), gzipAsync(identity, { level: 9 })]);
+  const [br, gz] = await Promise.all([
+    brotli(identity, { params: { [constants.BROTLI_PARAM_QUALITY]: quick ? 5 : 11, [constants.BROTLI_PARAM_MODE]: mode } }),
+    gzipAsync(identity, { level: quick ? 6 : 9 }),
+  ]);
   return { identity, br, gzip: gz };
 }
 

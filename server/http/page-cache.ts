@@ -50,7 +50,7 @@ export function createPageCache(capacity = 64) {
         // Only a whole, plain HTML page is kept: not an error, a redirect, or an interrupted send.
         if (!res.writableFinished || res.statusCode !== 200 || !String(sent['content-type'] ?? '').startsWith('text/html') || sent['content-encoding']) return resolve(undefined);
         const headers = Object.fromEntries(Object.entries(sent).flatMap(([name, value]) => (PER_RESPONSE.has(name) || value === undefined ? [] : [[name, String(value)]])));
-        encodeOnce(Buffer.concat(chunks)).then((body) => resolve({ body, headers }), () => resolve(undefined));
+        encodeOnce(Buffer.concat(chunks), { quick: true }).then((body) => resolve({ body, headers }), () => resolve(undefined));
       });
     });
     keep(key, page);
