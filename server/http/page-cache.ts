@@ -20,6 +20,7 @@ export function createPageCache(capacity = 64) {
   const pages = new Map<string, Promise<Page | undefined>>();
 
   function keep(key: string, page: Promise<Page | undefined>) {
+    pages.delete(key);
     if (pages.size >= capacity) pages.delete(pages.keys().next().value!);
     pages.set(key, page);
   }
@@ -54,12 +55,10 @@ export function createPageCache(capacity = 64) {
       });
     });
     keep(key, page);
-    // A page that could not be kept is rendered again next time.
-    void page.then((kept) => kept || pages.get(key) !== page || pages.delete(key));
     return render();
   }
 
-  /** Sends the page for `key` from memory if it is kept (or being rendered), else renders it with `render`. */
+  /** Sends the page for `key` from memory if it is kept (or being rendered), else (or if that render could not be kept) renders it with `render`. */
   return async function servePage(req: IncomingMessage, res: ServerResponse, key: string, render: () => void | Promise<void>): Promise<void> {
     const waiting = pages.get(key);
     const kept = waiting && (await waiting);

@@ -5,6 +5,8 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
+import { createGzip, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../server/app';
 import { createPageCache } from '../../server/http/page-cache';
@@ -42,20 +44,33 @@ async function cachedPageServer(page: (req: IncomingMessage, res: ServerResponse
   return { url, arrivedCount };
 }
 
+/** Where a page writes its body: gzipped, with its header, when the request accepts gzip (as Next's compression does). */
+function gzipWhenAccepted(req: IncomingMessage, res: ServerResponse): Writable {
+  if (!String(req.headers['accept-encoding'] ?? '').includes('gzip')) return res;
+  res.setHeader('content-encoding', 'gzip');
+  const gzip = createGzip();
+  gzip.pipe(res);
+  return gzip;
+}
+
 describe('the page cache', () => {
   it('renders a page once however many ask at once: the others wait for that render and get it compressed', async () => {
     let renders = 0;
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
-    const { url, arrivedCount } = await cachedPageServer(async (_req, res) => {
+    const { url, arrivedCount } = await cachedPageServer(async (req, res) => {
       renders += 1;
       res.setHeader('content-type', 'text/html; charset=utf-8');
       res.setHeader('cache-control', 'private, no-store');
-      res.write('<html><body><h1>Slide ');
+      // Like Next: gzipped for a browser that accepts it (the cache asks for it plain), written in bytes and strings.
+      const body = gzipWhenAccepted(req, res);
+      body.write(Buffer.from('<html><body>'));
+      body.write('3c68313e', 'hex');
+      body.write('Slide ');
       await held;
-      res.end(`${renders}</h1></body></html>`);
+      body.end(`${renders}</h1></body></html>`);
     });
-    const first = fetch(`${url}/r/ROOM22`, { headers: { 'accept-encoding': 'br' } });
+    const first = fetch(`${url}/r/ROOM22`, { headers: { 'accept-encoding': 'gzip, br' } });
     const others = [fetch(`${url}/r/ROOM22`, { headers: { 'accept-encoding': 'br' } }), fetch(`${url}/r/ROOM22`, { headers: { 'accept-encoding': 'gzip' } })];
     await arrivedCount(3);
     release();
@@ -76,17 +91,18 @@ describe('the page cache', () => {
       renders.push(req.url!);
       const failing = req.url === '/fails' && renders.filter((r) => r === '/fails').length === 1;
       if (req.url === '/cut') return void res.socket?.destroy();
-      res.writeHead(failing ? 500 : 200, { 'content-type': req.url === '/json' ? 'application/json' : 'text/html' });
+      if (req.url === '/gzipped') return void res.writeHead(200, { 'content-type': 'text/html', 'content-encoding': 'gzip' }).end(gzipSync('ok'));
+      res.writeHead(failing ? 500 : 200, req.url === '/untyped' ? {} : { 'content-type': req.url === '/json' ? 'application/json' : 'text/html' });
       res.end(failing ? 'oops' : 'ok');
     });
     expect((await fetch(`${url}/fails`)).status).toBe(500);
     expect((await fetch(`${url}/fails`)).status).toBe(200);
     expect((await fetch(`${url}/fails`)).status).toBe(200);
-    await fetch(`${url}/json`);
-    await fetch(`${url}/json`);
+    for (const path of ['/json', '/json', '/untyped', '/untyped']) expect(await (await fetch(`${url}${path}`)).text()).toBe('ok');
+    for (const path of ['/gzipped', '/gzipped']) expect(await (await fetch(`${url}${path}`)).text()).toBe('ok');
     await expect(fetch(`${url}/cut`)).rejects.toThrow();
     await expect(fetch(`${url}/cut`)).rejects.toThrow();
-    expect(renders).toEqual(['/fails', '/fails', '/json', '/json', '/cut', '/cut']);
+    expect(renders).toEqual(['/fails', '/fails', '/json', '/json', '/untyped', '/untyped', '/gzipped', '/gzipped', '/cut', '/cut']);
   });
 
   it('keeps a bounded number of pages, forgetting the oldest', async () => {
