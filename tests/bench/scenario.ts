@@ -96,6 +96,9 @@ export type JoinStats = { totalMs: number; perSocketMs: Summary; socketsPerSecon
  * Runs `one(i)` for every i < count, `batch` at a time (each batch all at once, the next when it
  * has finished): how the benchmark joins a room's students. Times each one and the whole.
  */
+/** How long one student may take to connect and join before the scenario fails (a starved box can lose a connection without either side noticing for minutes). */
+const JOIN_GIVE_UP_MS = 120_000;
+
 export async function inBatches(count: number, batch: number, one: (i: number) => Promise<void>): Promise<{ totalMs: number; eachMs: Float64Array }> {
   const eachMs = new Float64Array(count);
   const start = performance.now();
@@ -105,7 +108,9 @@ export async function inBatches(count: number, batch: number, one: (i: number) =
       running.push(
         (async () => {
           const t0 = performance.now();
-          await one(i);
+          let giveUp: NodeJS.Timeout | undefined;
+          const tooLong = new Promise<never>((_, reject) => (giveUp = setTimeout(() => reject(new Error(`student ${i} had not joined after ${JOIN_GIVE_UP_MS / 1000} s`)), JOIN_GIVE_UP_MS)));
+          await Promise.race([one(i), tooLong]).finally(() => clearTimeout(giveUp));
           eachMs[i] = performance.now() - t0;
         })(),
       );
