@@ -36,6 +36,23 @@ describe('per-address budgets', () => {
     await expect(limits.lookUp('10.0.0.1', notFound)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     redis.disconnect();
   });
+
+  it('counts only NOT_FOUND as a wrong guess: other refusals and errors pass through and spend nothing', async () => {
+    const limits = createAddressLimits({ ...DEFAULT_LIMITS, joinGuessesPerAddressPerMinute: 2 });
+    for (const error of [new Refusal('ROOM_EXPIRED'), new Refusal('ROOM_FULL'), new Error('disk error')]) {
+      for (let i = 0; i < 3; i++) await expect(limits.lookUp('10.0.0.1', () => Promise.reject(error))).rejects.toBe(error);
+    }
+    expect(await limits.lookUp('10.0.0.1', async () => 'room')).toBe('room');
+  });
+
+  it('answers wrong guesses racing past the budget NOT_FOUND, as the ones before, and blocks the address after them', async () => {
+    const limits = createAddressLimits({ ...DEFAULT_LIMITS, joinGuessesPerAddressPerMinute: 2 });
+    const notFound = () => Promise.reject(new Refusal('NOT_FOUND'));
+    // All four pass the block check before the first is counted: the last two find the budget spent.
+    const answers = await Promise.allSettled([1, 2, 3, 4].map(() => limits.lookUp('10.0.0.1', notFound)));
+    expect(answers.map((a) => a.status === 'rejected' && (a.reason as Refusal).code)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+    await expect(limits.lookUp('10.0.0.1', async () => 'room')).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
 });
 
 describe('the client address', () => {
