@@ -6,7 +6,7 @@ import { ERROR_MESSAGES } from '../../server/protocol';
 import { hashSecret } from '../../server/rooms/secrets';
 import { openSqliteStore } from '../../server/store/sqlite';
 import type { Client } from '../support/server';
-import { connectClient, createRoom, join, request, startServer, tempDataDir } from '../support/server';
+import { PREDICT_DECKS, connectClient, createRoom, join, request, startServer, tempDataDir } from '../support/server';
 
 let dataDir: string;
 let server: RunningServer;
@@ -94,6 +94,25 @@ describe('a room over HTTP', () => {
     const svg = await qr.text();
     expect(svg).toMatch(/^<svg[^>]*>/);
     expect(svg).not.toContain(room.presenterSecret);
+  });
+});
+
+describe('refusals over HTTP', () => {
+  const refusal = async (res: Response) => [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+
+  it('answers an unknown route, a code not shaped like one and a room request without a known deck by name', async () => {
+    expect(await refusal(await fetch(`${server.url}/api/nothing-here`))).toEqual([404, 'NOT_FOUND']);
+    expect(await refusal(await fetch(`${server.url}/api/rooms/not-a-code`))).toEqual([404, 'NOT_FOUND']);
+    const post = (body: unknown) => fetch(`${server.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(await refusal(await post({}))).toEqual([400, 'INVALID_PAYLOAD']);
+    expect(await refusal(await post({ deckId: 'no-such-deck' }))).toEqual([404, 'NOT_FOUND']);
+  });
+
+  it('answers NOT_FOUND for a room whose deck is no longer installed', async () => {
+    const room = await createRoom(server);
+    await server.close();
+    server = await startServer(dataDir, {}, PREDICT_DECKS);
+    expect(await refusal(await fetch(`${server.url}/api/rooms/${room.code}`))).toEqual([404, 'NOT_FOUND']);
   });
 });
 

@@ -9,6 +9,7 @@ import { clientAddress } from '../../server/http/address';
 import { securityHeaders } from '../../server/http/security-headers';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createParticipants } from '../../server/http/participant';
+import { lanAddresses, publicBaseUrl } from '../../server/http/public-url';
 
 /** A port nothing listens on: taken, then released. */
 async function closedPort(): Promise<number> {
@@ -66,6 +67,25 @@ describe('the client address', () => {
     expect(clientAddress(request('127.0.0.1', '6.6.6.6, 192.168.1.20'), true)).toBe('192.168.1.20');
     expect(clientAddress(request('127.0.0.1', ' 192.168.1.21 '), true)).toBe('192.168.1.21');
     expect(clientAddress(request('127.0.0.1'), true)).toBe('127.0.0.1');
+  });
+});
+
+describe('the base URL a phone opens', () => {
+  const lan = lanAddresses()[0];
+
+  it('is PUBLIC_URL when set, without its trailing slash', () => {
+    expect(publicBaseUrl('127.0.0.1:3000', 3000, 'https://class.example/')).toBe('https://class.example');
+  });
+
+  it('is the Host the presenter used when it is not loopback', () => {
+    expect(publicBaseUrl('classroom.example:8080', 3000)).toBe('http://classroom.example:8080');
+    expect(publicBaseUrl('[fd00::1]:8080', 3000)).toBe('http://[fd00::1]:8080');
+  });
+
+  it('is the LAN address for a loopback Host or none, keeping the port (localhost without a LAN stays localhost)', () => {
+    expect(publicBaseUrl('localhost:8080', 3000)).toBe(lan ? `http://${lan}:8080` : 'http://localhost:8080');
+    expect(publicBaseUrl('127.0.0.1', 3000)).toBe(lan ? `http://${lan}:3000` : 'http://127.0.0.1');
+    expect(publicBaseUrl(undefined, 3000)).toBe(`http://${lan ?? 'localhost'}:3000`);
   });
 });
 
