@@ -53,6 +53,9 @@ describe('bodies compressed once, sent in the encoding the browser accepts', () 
       const res = await raw(path, 'br');
       expect([path, res.status, res.body.toString()]).toEqual([path, 404, 'from the web app']);
     }
+    // Only reads are served from the folder; anything else is the web app's to answer.
+    const posted = await raw('/_next/static/chunks/app.js', 'br', 'POST');
+    expect([posted.status, posted.body.toString()]).toEqual([404, 'from the web app']);
   });
 
   it('sends a room’s public deck compressed, and the same deck to every phone', async () => {
