@@ -213,6 +213,24 @@ describe('team sheets', () => {
     for (const code of ['WRONG_TEAM', 'SHEET_LOCKED', 'NO_TEAM', 'UPDATE_REFUSED'] as const) expect(ERROR_CODES).toContain(code);
   });
 
+  it('refuses by name a presenter’s read that names no team, a phone with no voter id, a presenter’s cursor, a table pick without tables and a prediction not yet opened, broadcasting nothing', async () => {
+    const { code, predictionId, phones, presenter } = await predictionRoom(3);
+    // Joined with no voter cookie: the phone follows, but is in no team and cannot name itself.
+    const anonymous = await connectClient(server);
+    sockets.push(anonymous);
+    await join(anonymous, code);
+    const room = overhear([phones[0]!.socket, phones[1]!.socket, presenter]);
+    expect(await new SheetClient(predictionId).open(presenter)).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    expect(await new SheetClient(predictionId).open(anonymous)).toMatchObject({ ok: false, error: { code: 'NO_TEAM' } });
+    expect(await request(anonymous, 'team:rename', { name: 'Ada' })).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
+    expect(await request(presenter, 'sheet:awareness', { predictionId, message: new Uint8Array([0]) })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await request(phones[0]!.socket, 'team:pick', { table: 1 })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    await room.expectOnlyMarker(presenter);
+    // Another room on the same deck has not reached the prediction's slide yet.
+    const other = await presenterOf(await createRoom(server, 'team'));
+    expect(await request(other, 'predict:lock', { predictionId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
   it.each([
     ['an answer over 200 characters', (sheet: SheetClient) => sheet.type(0, 0, 'x'.repeat(201))],
     ['deleting a row', (sheet: SheetClient) => sheet.rows().delete(0, 1)],
