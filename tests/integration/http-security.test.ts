@@ -108,11 +108,15 @@ describe('refusals over HTTP', () => {
     expect(await refusal(await post({ deckId: 'no-such-deck' }))).toEqual([404, 'NOT_FOUND']);
   });
 
-  it('answers NOT_FOUND for a room whose deck is no longer installed', async () => {
+  it('answers NOT_FOUND for a room whose deck is no longer installed, over HTTP and to its presenter’s moves', async () => {
     const room = await createRoom(server);
     await server.close();
     server = await startServer(dataDir, {}, PREDICT_DECKS);
     expect(await refusal(await fetch(`${server.url}/api/rooms/${room.code}`))).toEqual([404, 'NOT_FOUND']);
+    const presenter = await connectClient(server);
+    sockets.push(presenter);
+    await join(presenter, room.code, room.presenterSecret);
+    expect(await request(presenter, 'slide:set', { h: 1, v: 0, f: -1 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });
 
