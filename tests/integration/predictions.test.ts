@@ -419,12 +419,19 @@ describe('prediction polls and what-ifs', () => {
   it('asks each step after the steps before it, polls the last step, and refuses a step past it, broadcasting nothing', async () => {
     const { predictionId, phones, presenter } = await predictionRoom(3);
     const questions = [];
+    const ids = [];
     for (const step of [0, 2]) {
       const opened = await request<PollState>(presenter, 'predict:poll', { predictionId, step });
       if (!opened.ok) throw new Error(opened.error.code);
       questions.push(opened.data.question);
+      ids.push(opened.data.id);
     }
     expect(questions).toEqual(['After `g = countdown(2)`: what does next(g) give?', 'After `g = countdown(2)` and next(g), next(g): what does next(g) give?']);
+    // Asking a step again puts its poll back on screen, the same poll, not a new one.
+    expect((await snapshot(phones[0]!.socket)).poll?.id).toBe(ids[1]);
+    const again = await request<PollState>(presenter, 'predict:poll', { predictionId, step: 0 });
+    expect(again.ok && again.data.id).toBe(ids[0]);
+    expect((await snapshot(phones[0]!.socket)).poll?.id).toBe(ids[0]);
     const before = await snapshot(presenter);
     const room = overhear([presenter, ...phones.map((p) => p.socket)]);
     expect(await request(presenter, 'predict:poll', { predictionId, step: 3 })).toEqual({ ok: false, error: { code: 'INVALID_PAYLOAD', message: 'step 4 cannot be polled' } });
