@@ -358,6 +358,8 @@ describe('revealing a prediction', () => {
     team1.type(0, 0, '');
     team2.type(0, 0, '(2)');
     team1.setKind(1, 'stop');
+    team1.type(2, 0, '0');
+    team2.setKind(2, 'stop');
     await Promise.all([...team1.acks, ...team2.acks]);
     // Both prints: the step prints "start"; team 1 says so, team 2 does not.
     (team1.rows().get(0).get('prints') as Y.Text).insert(0, 'start');
@@ -376,6 +378,8 @@ describe('revealing a prediction', () => {
     const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
     expect(board.ok && board.data.teams.map((t) => [t.id, t.right, t.graded])).toEqual([['team-1', 1, 2], ['team-2', 0, 2]]);
     expect(board.ok && board.data.steps[0]!.answers.map((a) => [a.label, a.teams])).toEqual([['2', ['team-1', 'team-2']]]);
+    // Different answers of one team each are listed in team order.
+    expect(board.ok && board.data.steps[2]!.answers.map((a) => [a.label, a.teams])).toEqual([['0', ['team-1']], ['StopIteration', ['team-2']]]);
     expect(await request(phones[0]!.socket, 'predict:reveal', { predictionId })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     // The export has every step, every team's answer and, once revealed, its verdict.
@@ -385,7 +389,7 @@ describe('revealing a prediction', () => {
     expect(report.predictions[0]!.steps.map((s) => [s.answer, s.revealed, s.teams.map((t) => [t.team, t.answer, t.verdict])])).toEqual([
       ['2', true, [['team-1', '2', 'right'], ['team-2', '2', 'wrong']]],
       ['1', true, [['team-1', 'StopIteration', 'wrong'], ['team-2', '', 'blank']]],
-      ['StopIteration', false, [['team-1', '', null], ['team-2', '', null]]],
+      ['StopIteration', false, [['team-1', '0', null], ['team-2', 'StopIteration', null]]],
     ]);
     const csv = await (await fetch(`${server.url}/api/rooms/${code}/results.csv`, { headers: auth })).text();
     expect(csv).toContain(`${predictionId},next(g),team prediction,1,2,2,2,100,true\r\n`);
