@@ -145,6 +145,8 @@ describe('team sheets', () => {
     const room = await createRoom(server, 'team');
     const presenter = await presenterOf(room);
     const [a, b] = [await phone(room.code), await phone(room.code)];
+    // A phone that never picks a table is in no team, and on no board.
+    await phone(room.code);
     await request(presenter, 'teams:configure', { mode: 'tables', tables: 2 });
     for (const p of [a, b]) await request(p.socket, 'team:pick', { table: 1 });
     await request(presenter, 'slide:set', PREDICT_SLIDE);
@@ -161,6 +163,8 @@ describe('team sheets', () => {
     // A round trip on the mover's socket: anything relayed before it would have arrived by now.
     await snapshot(b.socket);
     expect(relayed).toEqual([]);
+    const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
+    expect(board.ok && board.data.teams.map((t) => t.id)).toEqual(['table-1', 'table-2']);
   });
 
 
