@@ -9,9 +9,26 @@
  * - `untilStored` giving up after 20 lost compare-and-sets (room-change.ts): reaching it takes 20
  *   writers landing on one room between a read and a write, which no test can arrange without
  *   a stand-in store;
- * - log lines (`console.error` prefixes in audience.ts and handler.ts): not a promise.
+ * - log lines (`console.error` prefixes in audience.ts, handler.ts and first-slide.ts): not a promise;
  * - `consumedPoints >` versus `>=` in address-limits.ts's lookUp: the guess that spends the
- *   budget also blocks the address (consumed past the budget), so both comparisons read the same.
+ *   budget also blocks the address (consumed past the budget), so both comparisons read the same;
+ *   and its `.catch(() => null)` mutated to `() => undefined`: both read as "no record";
+ * - fallbacks for values a server always has: `req.method ?? 'GET'`, `req.url ?? '/'` (routes.ts,
+ *   compressed.ts) and `req.socket.remoteAddress ?? 'unknown'` (address.ts) are set by Node on
+ *   every request it receives; `split(',').at(-1)?.trim()` (address.ts) always has a last part;
+ *   a Host that public-url.ts's pattern cannot split (`?? []`) is used whole either way;
+ * - fallbacks for what the rest of the server already refused: a named ballot's `name ?? ''`
+ *   (routes.ts; a named poll takes ballots only from students with a name), a session's
+ *   `deckId ?? ''` (polls.handlers.ts, teams.handlers.ts; set on join), the participant and
+ *   deck fallbacks of prediction-view.ts (`myTeam`, `predictionReports`, `predictionBoard`: the
+ *   export and the board refuse a missing deck or prediction NOT_FOUND before them) and a step's
+ *   `distractors ?? []` (predictions.handlers.ts; the compiler gives every step a list);
+ * - readJson's empty body read as `'null'` (routes.ts): refused INVALID_PAYLOAD either way, by
+ *   the schema or by JSON.parse, only the message differs;
+ * - team:pick's `mode !== 'tables'` check mutated away (teams.handlers.ts): a room forming its
+ *   teams itself has 0 tables, so the next check refuses every table INVALID_PAYLOAD the same way;
+ * - the socket.io adapter passed to the server (io.ts): only two processes sharing a Redis use
+ *   it, and that test runs its servers in child processes, where no mutant is switched on;
  * - which view poll-view.ts asks `pollState` for when it means the presenter's ('presenter'
  *   mutated to ''): only 'student' hides anything, so any other word is the presenter's view;
  * - snapshotFor tallying only for a presenter or a revealed poll (the condition mutated to true,
