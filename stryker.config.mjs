@@ -23,6 +23,8 @@
  *   deck fallbacks of prediction-view.ts (`myTeam`, `predictionReports`, `predictionBoard`: the
  *   export and the board refuse a missing deck or prediction NOT_FOUND before them) and a step's
  *   `distractors ?? []` (predictions.handlers.ts; the compiler gives every step a list);
+ * - encodeOnce's brotli mode hint (`text = true` mutated to false, compressed.ts): the body
+ *   decodes the same either way, only its compressed size changes by a few bytes;
  * - readJson's empty body read as `'null'` (routes.ts): refused INVALID_PAYLOAD either way, by
  *   the schema or by JSON.parse, only the message differs;
  * - team:pick's `mode !== 'tables'` check mutated away (teams.handlers.ts): a room forming its
