@@ -23,8 +23,11 @@
  *   deck fallbacks of prediction-view.ts (`myTeam`, `predictionReports`, `predictionBoard`: the
  *   export and the board refuse a missing deck or prediction NOT_FOUND before them) and a step's
  *   `distractors ?? []` (predictions.handlers.ts; the compiler gives every step a list);
- * - encodeOnce's brotli mode hint (`text = true` mutated to false, compressed.ts): the body
- *   decodes the same either way, only its compressed size changes by a few bytes;
+ * - how hard compressed.ts compresses (encodeOnce's brotli quality and text-mode hint, gzip's
+ *   level, each mutated to the library's default): the body decodes the same, only its size changes;
+ * - compressed.ts's `String(header ?? '')` for a request with no Accept-Encoding: any word
+ *   that is not an encoding's name reads the same as none; and `res.end` given the body for a
+ *   HEAD (`req.method === 'HEAD'` mutated to false): Node sends no body in answer to HEAD anyway;
  * - readJson's empty body read as `'null'` (routes.ts): refused INVALID_PAYLOAD either way, by
  *   the schema or by JSON.parse, only the message differs;
  * - team:pick's `mode !== 'tables'` check mutated away (teams.handlers.ts): a room forming its

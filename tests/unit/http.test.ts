@@ -9,6 +9,7 @@ import { clientAddress } from '../../server/http/address';
 import { securityHeaders } from '../../server/http/security-headers';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createParticipants } from '../../server/http/participant';
+import { encodeOnce, sendEncoded } from '../../server/http/compressed';
 import { lanAddresses, publicBaseUrl } from '../../server/http/public-url';
 
 /** A port nothing listens on: taken, then released. */
@@ -86,6 +87,35 @@ describe('the base URL a phone opens', () => {
     expect(publicBaseUrl('localhost:8080', 3000)).toBe(lan ? `http://${lan}:8080` : 'http://localhost:8080');
     expect(publicBaseUrl('127.0.0.1', 3000)).toBe(lan ? `http://${lan}:3000` : 'http://127.0.0.1');
     expect(publicBaseUrl(undefined, 3000)).toBe(`http://${lan ?? 'localhost'}:3000`);
+  });
+});
+
+describe('the encoding a body is sent in', () => {
+  const sentAs = async (acceptEncoding: string) => {
+    const body = await encodeOnce('hello '.repeat(100));
+    let encoding: unknown;
+    const res = { writeHead: (_status: number, headers: Record<string, string>) => (encoding = headers['content-encoding'] ?? 'identity'), end: () => undefined };
+    sendEncoded({ method: 'GET', headers: { 'accept-encoding': acceptEncoding } } as IncomingMessage, res as unknown as ServerResponse, body, {});
+    return encoding;
+  };
+
+  it('is brotli, else gzip, else none, as Accept-Encoding allows', async () => {
+    expect([await sentAs('gzip, deflate, br'), await sentAs('gzip'), await sentAs('deflate'), await sentAs('')]).toEqual(['br', 'gzip', 'identity', 'identity']);
+  });
+
+  it('reads q=0 as a refusal wherever the q parameter stands, with or without spaces, and any other q as allowed', async () => {
+    expect(await sentAs('br;q=0, gzip')).toBe('gzip');
+    expect(await sentAs('br; q=0, gzip')).toBe('gzip');
+    expect(await sentAs('br;q=0.0, gzip')).toBe('gzip');
+    expect(await sentAs('br;q=0 ;level=1, gzip')).toBe('gzip');
+    expect(await sentAs('br;level=1;q=0, gzip')).toBe('gzip');
+    expect(await sentAs('br;q=0.5, gzip')).toBe('br');
+    expect(await sentAs('br;level=1, gzip')).toBe('br');
+  });
+
+  it('ignores parameters that only look like q', async () => {
+    expect(await sentAs('br;xq=0, gzip')).toBe('br');
+    expect(await sentAs('br;q=0x, gzip')).toBe('br');
   });
 });
 
