@@ -28,6 +28,10 @@
  * - compressed.ts's `String(header ?? '')` for a request with no Accept-Encoding: any word
  *   that is not an encoding's name reads the same as none; and `res.end` given the body for a
  *   HEAD (`req.method === 'HEAD'` mutated to false): Node sends no body in answer to HEAD anyway;
+ * - first-slide.ts's checks for a malformed code, a missing deck or a slide past the deck (each
+ *   mutated away, or its catch emptied): the store finds no room for a malformed code, and a
+ *   TypeError past a missing deck or slide lands in the same catch-all, so the page gets no first
+ *   slide either way (it joins over its socket); only the log line differs;
  * - readJson's empty body read as `'null'` (routes.ts): refused INVALID_PAYLOAD either way, by
  *   the schema or by JSON.parse, only the message differs;
  * - team:pick's `mode !== 'tables'` check mutated away (teams.handlers.ts): a room forming its

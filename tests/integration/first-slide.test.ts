@@ -35,7 +35,9 @@ describe('the live slide in the phone page’s HTML', () => {
     expect((await request(presenter, 'slide:set', { h: 1, v: 0, f: 0 })).ok).toBe(true);
 
     const seen = (await pageSees(`/r/${code.toLowerCase()}`)) as { html: string };
-    expect(seen).toStrictEqual({ h: 1, v: 0, f: 0, index: 1, total: expect.any(Number), html: expect.any(String) });
+    const deck = (await (await fetch(`${server.url}/api/rooms/${code}/deck`)).json()) as { stacks: unknown[][] };
+    expect(seen).toStrictEqual({ h: 1, v: 0, f: 0, index: 1, total: deck.stacks.flat().length, html: expect.any(String) });
+    expect(deck.stacks.flat().length).toBeGreaterThan(deck.stacks.length);
     expect(seen.html).toContain('Fragments');
     expect(seen.html.match(/data-fragment-index="\d+"( data-shown)?/g)).toEqual(['data-fragment-index="0" data-shown', 'data-fragment-index="1"']);
     expect(seen.html).not.toContain('Step through both');
