@@ -17,6 +17,8 @@
  *   compressed.ts) and `req.socket.remoteAddress ?? 'unknown'` (address.ts) are set by Node on
  *   every request it receives; `split(',').at(-1)?.trim()` (address.ts) always has a last part;
  *   a Host that public-url.ts's pattern cannot split (`?? []`) is used whole either way;
+ * - participant.ts's `value?.split('.') ?? []` for a request with no voter cookie (mutated to a
+ *   one-element list): with no signature the cookie is refused either way;
  * - fallbacks for what the rest of the server already refused: a named ballot's `name ?? ''`
  *   (routes.ts; a named poll takes ballots only from students with a name), a session's
  *   `deckId ?? ''` (polls.handlers.ts, teams.handlers.ts; set on join), the participant and

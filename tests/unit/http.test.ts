@@ -147,5 +147,8 @@ describe('the voter cookie', () => {
     expect(participants.read('theme=dark; lang=en')).toBeUndefined();
     expect(participants.read(undefined)).toBeUndefined();
     expect(participants.read(`${(await minted()).slice(0, -2)}xx`)).toBeUndefined();
+    // An id with no signature, or a signature with no id.
+    expect(participants.read((await minted()).split('.')[0])).toBeUndefined();
+    expect(participants.read(`yr_pid=.${(await minted()).split('.')[1]}`)).toBeUndefined();
   });
 });
