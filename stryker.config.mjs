@@ -34,8 +34,13 @@
  *   mutated away, or its catch emptied): the store finds no room for a malformed code, and a
  *   TypeError past a missing deck or slide lands in the same catch-all, so the page gets no first
  *   slide either way (it joins over its socket); only the log line differs;
- * - readJson's empty body read as `'null'` (routes.ts): refused INVALID_PAYLOAD either way, by
- *   the schema or by JSON.parse, only the message differs;
+ * - readJson's empty body read as `'null'`, and its catch of a body that is not JSON emptied
+ *   (routes.ts): refused INVALID_PAYLOAD either way, by the schema or by JSON.parse, only the
+ *   message differs; likewise roomFor's and first-slide's malformed-code check mutated away:
+ *   the store finds no room for it, NOT_FOUND either way; and `authorization ?? ''` for a
+ *   request without one: no word but a Bearer authorization passes;
+ * - the public deck's cache per deck (publicDeckBody's `if (!body)` mutated to true): every
+ *   phone gets the same bytes either way; the cache saves work, which no test may time;
  * - team:pick's `mode !== 'tables'` check mutated away (teams.handlers.ts): a room forming its
  *   teams itself has 0 tables, so the next check refuses every table INVALID_PAYLOAD the same way;
  * - the socket.io adapter passed to the server (io.ts): only two processes sharing a Redis use

@@ -108,6 +108,15 @@ describe('refusals over HTTP', () => {
     expect(await refusal(await post({ deckId: 'no-such-deck' }))).toEqual([404, 'NOT_FOUND']);
   });
 
+  it('takes the presenter secret only as the whole of a Bearer authorization', async () => {
+    const room = await createRoom(server);
+    const speakerDeck = (authorization: string) => fetch(`${server.url}/api/rooms/${room.code}/speaker-deck`, { headers: { authorization } });
+    expect((await speakerDeck(`Bearer ${room.presenterSecret}`)).status).toBe(200);
+    expect(await refusal(await speakerDeck(`Bearer ${room.presenterSecret} x`))).toEqual([403, 'FORBIDDEN']);
+    expect(await refusal(await speakerDeck(`x Bearer ${room.presenterSecret}`))).toEqual([403, 'FORBIDDEN']);
+    expect(await refusal(await fetch(`${server.url}/api/rooms/${room.code}/speaker-deck`))).toEqual([403, 'FORBIDDEN']);
+  });
+
   it('answers NOT_FOUND for a room whose deck is no longer installed, over HTTP and to its presenter’s moves', async () => {
     const room = await createRoom(server);
     await server.close();
