@@ -108,6 +108,26 @@ describe('refusals over HTTP', () => {
     expect(await refusal(await post({ deckId: 'no-such-deck' }))).toEqual([404, 'NOT_FOUND']);
   });
 
+  it('lists the installed decks, says it is up and since when, and serves a room only at its own paths', async () => {
+    const decks = await fetch(`${server.url}/api/decks`);
+    expect(decks.status).toBe(200);
+    expect(((await decks.json()) as { id: string }[]).map((d) => d.id).sort()).toEqual(['demo', 'graded']);
+    expect(await refusal(await fetch(`${server.url}/api/decks`, { method: 'POST' }))).toEqual([404, 'NOT_FOUND']);
+
+    await server.close();
+    const before = Date.now();
+    server = await startServer(dataDir);
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { ok: boolean; pid: number; uptimeSeconds: number };
+    expect(health).toMatchObject({ ok: true, pid: process.pid });
+    expect(health.uptimeSeconds).toBeGreaterThanOrEqual(0);
+    expect(health.uptimeSeconds).toBeLessThanOrEqual(Math.ceil((Date.now() - before) / 1000));
+
+    const room = await createRoom(server);
+    expect((await fetch(`${server.url}/api/rooms/${room.code}/deck`)).status).toBe(200);
+    expect(await refusal(await fetch(`${server.url}/api/rooms/${room.code}/deck/more`))).toEqual([404, 'NOT_FOUND']);
+    expect(await refusal(await fetch(`${server.url}/api/x/api/rooms/${room.code}`))).toEqual([404, 'NOT_FOUND']);
+  });
+
   it('takes the presenter secret only as the whole of a Bearer authorization', async () => {
     const room = await createRoom(server);
     const speakerDeck = (authorization: string) => fetch(`${server.url}/api/rooms/${room.code}/speaker-deck`, { headers: { authorization } });
