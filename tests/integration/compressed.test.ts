@@ -81,6 +81,8 @@ describe('bodies compressed once, sent in the encoding the browser accepts', () 
     const { code } = await createRoom(server);
     const [a, b] = [await raw(`/api/rooms/${code}/deck`, 'br'), await raw(`/api/rooms/${code}/deck`, 'gzip')];
     expect([a.headers['content-encoding'], b.headers['content-encoding']]).toEqual(['br', 'gzip']);
+    // JSON that the phone asks for afresh each time: the live room decides what it may see.
+    expect(a.headers).toMatchObject({ 'content-type': 'application/json', 'cache-control': 'no-store' });
     expect(JSON.parse(decode(a).toString())).toEqual(JSON.parse(decode(b).toString()));
     expect(JSON.parse(decode(a).toString())).toMatchObject({ id: 'demo', stacks: expect.any(Array) });
     expect(a.headers['set-cookie']?.[0]).toMatch(/^yr_pid=/);

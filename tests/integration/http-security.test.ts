@@ -126,6 +126,7 @@ describe('refusals over HTTP', () => {
     expect((await fetch(`${server.url}/api/rooms/${room.code}/deck`)).status).toBe(200);
     expect(await refusal(await fetch(`${server.url}/api/rooms/${room.code}/deck/more`))).toEqual([404, 'NOT_FOUND']);
     expect(await refusal(await fetch(`${server.url}/api/x/api/rooms/${room.code}`))).toEqual([404, 'NOT_FOUND']);
+    expect(await refusal(await fetch(`${server.url}/api/rooms/${room.code}`, { method: 'POST' }))).toEqual([404, 'NOT_FOUND']);
   });
 
   it('takes the presenter secret only as the whole of a Bearer authorization', async () => {
