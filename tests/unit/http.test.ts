@@ -120,6 +120,20 @@ describe('the encoding a body is sent in', () => {
 });
 
 describe('security headers', () => {
+  it('are, in production, exactly these: scripts, styles, images, fonts, sockets and workers from this origin only, and no framing', () => {
+    expect(new Map(securityHeaders(false))).toEqual(
+      new Map([
+        [
+          'content-security-policy',
+          "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        ],
+        ['x-frame-options', 'DENY'],
+        ['referrer-policy', 'no-referrer'],
+        ['x-content-type-options', 'nosniff'],
+      ]),
+    );
+  });
+
   it('let only dev mode evaluate code, and always forbid framing', () => {
     const csp = (dev: boolean) => new Map(securityHeaders(dev)).get('content-security-policy')!;
     expect(csp(true)).toContain("'unsafe-eval'");
