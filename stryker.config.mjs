@@ -12,7 +12,9 @@
  * - log lines (`console.error` prefixes in audience.ts, handler.ts and first-slide.ts): not a promise;
  * - `consumedPoints >` versus `>=` in address-limits.ts's lookUp: the guess that spends the
  *   budget also blocks the address (consumed past the budget), so both comparisons read the same;
- *   and its `.catch(() => null)` mutated to `() => undefined`: both read as "no record";
+ *   and its `.catch(() => null)` mutated to `() => undefined`: both read as "no record"; and a
+ *   limiter's key prefix mutated to '' (`yr:rl:voters`, `yr:rl:rooms`): in one process each
+ *   limiter keeps its own memory, and in Redis '' still differs from the other prefixes;
  * - fallbacks for values a server always has: `req.method ?? 'GET'`, `req.url ?? '/'` (routes.ts,
  *   compressed.ts) and `req.socket.remoteAddress ?? 'unknown'` (address.ts) are set by Node on
  *   every request it receives; `split(',').at(-1)?.trim()` (address.ts) always has a last part;
