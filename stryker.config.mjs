@@ -9,7 +9,8 @@
  * - `untilStored` giving up after 20 lost compare-and-sets (room-change.ts): reaching it takes 20
  *   writers landing on one room between a read and a write, which no test can arrange without
  *   a stand-in store;
- * - log lines (`console.error` prefixes in audience.ts, handler.ts and first-slide.ts): not a promise;
+ * - log lines (`console.error` prefixes, and whether an error is logged, in audience.ts,
+ *   handler.ts, first-slide.ts and routes.ts): not a promise;
  * - `consumedPoints >` versus `>=` in address-limits.ts's lookUp: the guess that spends the
  *   budget also blocks the address (consumed past the budget), so both comparisons read the same;
  *   and its `.catch(() => null)` mutated to `() => undefined`: both read as "no record"; and a
