@@ -1,4 +1,7 @@
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +11,7 @@ import { createAddressLimits } from '../../server/http/address-limits';
 import { clientAddress } from '../../server/http/address';
 import { securityHeaders } from '../../server/http/security-headers';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createParticipants } from '../../server/http/participant';
+import { createParticipants, loadParticipantSecret } from '../../server/http/participant';
 import { encodeOnce, sendEncoded } from '../../server/http/compressed';
 import { lanAddresses, publicBaseUrl } from '../../server/http/public-url';
 
@@ -139,6 +142,19 @@ describe('security headers', () => {
     expect(csp(true)).toContain("'unsafe-eval'");
     expect(csp(false)).not.toContain("'unsafe-eval'");
     for (const dev of [true, false]) expect(csp(dev)).toContain("frame-ancestors 'none'");
+  });
+});
+
+describe('the key that signs voter cookies', () => {
+  it('is made once, readable by the server’s user only, and read back without a trailing newline', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'yieldroom-secret-'));
+    const secret = loadParticipantSecret(dataDir);
+    expect(secret).toMatch(/^[0-9a-f]{64}$/);
+    expect(statSync(join(dataDir, 'participant-secret')).mode & 0o777).toBe(0o600);
+    expect(loadParticipantSecret(dataDir)).toBe(secret);
+    // A key written by hand (an editor adds a newline) is the same key.
+    writeFileSync(join(dataDir, 'participant-secret'), `${secret}\n`);
+    expect(loadParticipantSecret(dataDir)).toBe(secret);
   });
 });
 
