@@ -19,7 +19,8 @@
  * - fallbacks for values a server always has: `req.method ?? 'GET'`, `req.url ?? '/'` (routes.ts,
  *   compressed.ts) and `req.socket.remoteAddress ?? 'unknown'` (address.ts) are set by Node on
  *   every request it receives; `split(',').at(-1)?.trim()` (address.ts) always has a last part;
- *   a Host that public-url.ts's pattern cannot split (`?? []`) is used whole either way;
+ *   a Host that public-url.ts's pattern cannot split (`?? []`) is used whole either way, and
+ *   its `a !== undefined` holds for every interface Node lists;
  * - participant.ts's `value?.split('.') ?? []` for a request with no voter cookie (mutated to a
  *   one-element list): with no signature the cookie is refused either way;
  * - fallbacks for what the rest of the server already refused: a named ballot's `name ?? ''`

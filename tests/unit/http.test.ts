@@ -77,6 +77,10 @@ describe('the client address', () => {
 describe('the base URL a phone opens', () => {
   const lan = lanAddresses()[0];
 
+  it('comes from the machine’s IPv4 addresses other than loopback', () => {
+    for (const address of lanAddresses()) expect(address).toMatch(/^(?!127\.)\d+\.\d+\.\d+\.\d+$/);
+  });
+
   it('is PUBLIC_URL when set, without its trailing slash', () => {
     expect(publicBaseUrl('127.0.0.1:3000', 3000, 'https://class.example/')).toBe('https://class.example');
   });
