@@ -14,7 +14,7 @@
  * - `consumedPoints >` versus `>=` in address-limits.ts's lookUp: the guess that spends the
  *   budget also blocks the address (consumed past the budget), so both comparisons read the same;
  *   and its `.catch(() => null)` mutated to `() => undefined`: both read as "no record"; and a
- *   limiter's key prefix mutated to '' (`yr:rl:voters`, `yr:rl:rooms`): in one process each
+ *   limiter's key prefix mutated to '' (`yr:rl:voters`, `rooms`, `guesses`): in one process each
  *   limiter keeps its own memory, and in Redis '' still differs from the other prefixes;
  * - fallbacks for values a server always has: `req.method ?? 'GET'`, `req.url ?? '/'` (routes.ts,
  *   compressed.ts) and `req.socket.remoteAddress ?? 'unknown'` (address.ts) are set by Node on
