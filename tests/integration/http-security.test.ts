@@ -110,9 +110,10 @@ describe('refusals over HTTP', () => {
 
   it('lists the installed decks, says it is up and since when, and serves a room only at its own paths', async () => {
     const decks = await fetch(`${server.url}/api/decks`);
-    expect(decks.status).toBe(200);
+    expect([decks.status, decks.headers.get('content-type'), decks.headers.get('cache-control')]).toEqual([200, 'application/json', 'no-store']);
     expect(((await decks.json()) as { id: string }[]).map((d) => d.id).sort()).toEqual(['demo', 'graded']);
     expect(await refusal(await fetch(`${server.url}/api/decks`, { method: 'POST' }))).toEqual([404, 'NOT_FOUND']);
+    expect(await refusal(await fetch(`${server.url}/api/rooms`))).toEqual([404, 'NOT_FOUND']);
 
     await server.close();
     const before = Date.now();
