@@ -10,7 +10,7 @@
  *   writers landing on one room between a read and a write, which no test can arrange without
  *   a stand-in store;
  * - log lines (`console.error` prefixes, and whether an error is logged, in audience.ts,
- *   handler.ts, first-slide.ts and routes.ts): not a promise;
+ *   countdowns.ts, handler.ts, first-slide.ts and routes.ts): not a promise;
  * - `consumedPoints >` versus `>=` in address-limits.ts's lookUp: the guess that spends the
  *   budget also blocks the address (consumed past the budget), so both comparisons read the same;
  *   and its `.catch(() => null)` mutated to `() => undefined`: both read as "no record"; and a
@@ -25,7 +25,8 @@
  *   one-element list): with no signature the cookie is refused either way;
  * - fallbacks for what the rest of the server already refused: a named ballot's `name ?? ''`
  *   (routes.ts; a named poll takes ballots only from students with a name), a session's
- *   `deckId ?? ''` (polls.handlers.ts, teams.handlers.ts; set on join), the participant and
+ *   `deckId ?? ''` (polls.handlers.ts, teams.handlers.ts; set on join) and teams.handlers.ts's
+ *   prediction ids `[]` for a deck no longer installed (no sheets to move between), the participant and
  *   deck fallbacks of prediction-view.ts (`myTeam`, `predictionReports`, `predictionBoard`: the
  *   export and the board refuse a missing deck or prediction NOT_FOUND before them) and a step's
  *   `distractors ?? []` (predictions.handlers.ts; the compiler gives every step a list);
