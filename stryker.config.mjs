@@ -9,9 +9,47 @@
  * - `untilStored` giving up after 20 lost compare-and-sets (room-change.ts): reaching it takes 20
  *   writers landing on one room between a read and a write, which no test can arrange without
  *   a stand-in store;
- * - log lines (`console.error` prefixes in audience.ts and handler.ts): not a promise.
+ * - log lines (`console.error` prefixes, and whether an error is logged, in audience.ts,
+ *   countdowns.ts, handler.ts, first-slide.ts and routes.ts): not a promise;
  * - `consumedPoints >` versus `>=` in address-limits.ts's lookUp: the guess that spends the
- *   budget also blocks the address (consumed past the budget), so both comparisons read the same.
+ *   budget also blocks the address (consumed past the budget), so both comparisons read the same;
+ *   and its `.catch(() => null)` mutated to `() => undefined`: both read as "no record"; and a
+ *   limiter's key prefix mutated to '' (`yr:rl:voters`, `rooms`, `guesses`): in one process each
+ *   limiter keeps its own memory, and in Redis '' still differs from the other prefixes;
+ * - fallbacks for values a server always has: `req.method ?? 'GET'`, `req.url ?? '/'` (routes.ts,
+ *   compressed.ts) and `req.socket.remoteAddress ?? 'unknown'` (address.ts) are set by Node on
+ *   every request it receives; `split(',').at(-1)?.trim()` (address.ts) always has a last part;
+ *   a Host that public-url.ts's pattern cannot split (`?? []`) is used whole either way, and
+ *   its `a !== undefined` holds for every interface Node lists;
+ * - participant.ts's `value?.split('.') ?? []` for a request with no voter cookie (mutated to a
+ *   one-element list): with no signature the cookie is refused either way;
+ * - fallbacks for what the rest of the server already refused: a named ballot's `name ?? ''`
+ *   (routes.ts; a named poll takes ballots only from students with a name), a session's
+ *   `deckId ?? ''` (polls.handlers.ts, teams.handlers.ts; set on join) and teams.handlers.ts's
+ *   prediction ids `[]` for a deck no longer installed (no sheets to move between), the participant and
+ *   deck fallbacks of prediction-view.ts (`myTeam`, `predictionReports`, `predictionBoard`: the
+ *   export and the board refuse a missing deck or prediction NOT_FOUND before them) and a step's
+ *   `distractors ?? []` (predictions.handlers.ts; the compiler gives every step a list);
+ * - how hard compressed.ts compresses (encodeOnce's brotli quality and text-mode hint, gzip's
+ *   level, each mutated to the library's default): the body decodes the same, only its size changes;
+ * - compressed.ts's `String(header ?? '')` for a request with no Accept-Encoding: any word
+ *   that is not an encoding's name reads the same as none; and `res.end` given the body for a
+ *   HEAD (`req.method === 'HEAD'` mutated to false): Node sends no body in answer to HEAD anyway;
+ * - first-slide.ts's checks for a malformed code, a missing deck or a slide past the deck (each
+ *   mutated away, or its catch emptied): the store finds no room for a malformed code, and a
+ *   TypeError past a missing deck or slide lands in the same catch-all, so the page gets no first
+ *   slide either way (it joins over its socket); only the log line differs;
+ * - readJson's empty body read as `'null'`, and its catch of a body that is not JSON emptied
+ *   (routes.ts): refused INVALID_PAYLOAD either way, by the schema or by JSON.parse, only the
+ *   message differs; likewise roomFor's and first-slide's malformed-code check mutated away:
+ *   the store finds no room for it, NOT_FOUND either way; and `authorization ?? ''` for a
+ *   request without one: no word but a Bearer authorization passes;
+ * - the public deck's cache per deck (publicDeckBody's `if (!body)` mutated to true): every
+ *   phone gets the same bytes either way; the cache saves work, which no test may time;
+ * - team:pick's `mode !== 'tables'` check mutated away (teams.handlers.ts): a room forming its
+ *   teams itself has 0 tables, so the next check refuses every table INVALID_PAYLOAD the same way;
+ * - the socket.io adapter passed to the server (io.ts): only two processes sharing a Redis use
+ *   it, and that test runs its servers in child processes, where no mutant is switched on;
  * - which view poll-view.ts asks `pollState` for when it means the presenter's ('presenter'
  *   mutated to ''): only 'student' hides anything, so any other word is the presenter's view;
  * - snapshotFor tallying only for a presenter or a revealed poll (the condition mutated to true,
@@ -29,6 +67,10 @@ export default {
   // The box is shared: two test processes at most, each running real servers.
   concurrency: 2,
   timeoutMS: 30_000,
+  // A mutant's covering tests may run for 3x their first-run time before it counts as a timeout
+  // (detected): at 1.5x (the default), an equivalent mutant in address-limits.ts timed out on
+  // this shared box at load 8 and was counted as caught.
+  timeoutFactor: 3,
   // The first run of the whole suite, on a busy machine, takes minutes.
   dryRunTimeoutMinutes: 20,
   // event-recorder writes each mutant's result as it is tested, readable before a long run ends.
@@ -36,6 +78,8 @@ export default {
   eventReporter: { baseDir: 'reports/mutation/events' },
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // `--incremental` re-tests only the mutants whose code or covering tests changed since this file was written.
+  incrementalFile: 'reports/mutation/incremental.json',
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

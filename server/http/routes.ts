@@ -60,7 +60,7 @@ export function createApiRoutes(services: Services) {
   const joinUrl = (req: IncomingMessage, code: string) => `${publicBaseUrl(req.headers.host, services.port(), services.publicUrl)}/r/${code}`;
 
   /** Unknown codes count as guesses against the caller's address, as on the socket. */
-  function roomFor(req: IncomingMessage, rawCode: string, ended = false): Promise<Room> {
+  function roomFor(req: IncomingMessage, rawCode: string, ended: boolean): Promise<Room> {
     return services.addressLimits.lookUp(services.addressOf(req), async () => {
       const code = JoinCode.safeParse(rawCode);
       if (!code.success) throw new Refusal('NOT_FOUND');

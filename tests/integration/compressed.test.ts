@@ -53,6 +53,27 @@ describe('bodies compressed once, sent in the encoding the browser accepts', () 
       const res = await raw(path, 'br');
       expect([path, res.status, res.body.toString()]).toEqual([path, 404, 'from the web app']);
     }
+    // Only reads are served from the folder; anything else is the web app's to answer.
+    const posted = await raw('/_next/static/chunks/app.js', 'br', 'POST');
+    expect([posted.status, posted.body.toString()]).toEqual([404, 'from the web app']);
+    // The folder is served at its own path only, not under another of the same length.
+    const elsewhere = await raw('/_next/public/chunks/app.js');
+    expect([elsewhere.status, elsewhere.body.toString()]).toEqual([404, 'from the web app']);
+  });
+
+  it('reads each file once, and a file missing at first once it is there', async () => {
+    const dataDir = tempDataDir();
+    const staticDir = join(dataDir, 'static');
+    mkdirSync(staticDir, { recursive: true });
+    writeFileSync(join(staticDir, 'app.js'), 'first build');
+    server = await startServer(dataDir, { web: { handle: (_req, res) => void res.writeHead(404).end('from the web app'), staticDir } });
+    expect((await raw('/_next/static/app.js')).body.toString()).toBe('first build');
+    // Build files never change under their names: what was read is what is served.
+    writeFileSync(join(staticDir, 'app.js'), 'changed on disk');
+    expect((await raw('/_next/static/app.js')).body.toString()).toBe('first build');
+    expect((await raw('/_next/static/late.js')).body.toString()).toBe('from the web app');
+    writeFileSync(join(staticDir, 'late.js'), 'arrived');
+    expect((await raw('/_next/static/late.js')).body.toString()).toBe('arrived');
   });
 
   it('sends a room’s public deck compressed, and the same deck to every phone', async () => {
@@ -60,6 +81,8 @@ describe('bodies compressed once, sent in the encoding the browser accepts', () 
     const { code } = await createRoom(server);
     const [a, b] = [await raw(`/api/rooms/${code}/deck`, 'br'), await raw(`/api/rooms/${code}/deck`, 'gzip')];
     expect([a.headers['content-encoding'], b.headers['content-encoding']]).toEqual(['br', 'gzip']);
+    // JSON that the phone asks for afresh each time: the live room decides what it may see.
+    expect(a.headers).toMatchObject({ 'content-type': 'application/json', 'cache-control': 'no-store' });
     expect(JSON.parse(decode(a).toString())).toEqual(JSON.parse(decode(b).toString()));
     expect(JSON.parse(decode(a).toString())).toMatchObject({ id: 'demo', stacks: expect.any(Array) });
     expect(a.headers['set-cookie']?.[0]).toMatch(/^yr_pid=/);

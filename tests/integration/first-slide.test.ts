@@ -35,7 +35,9 @@ describe('the live slide in the phone page’s HTML', () => {
     expect((await request(presenter, 'slide:set', { h: 1, v: 0, f: 0 })).ok).toBe(true);
 
     const seen = (await pageSees(`/r/${code.toLowerCase()}`)) as { html: string };
-    expect(seen).toStrictEqual({ h: 1, v: 0, f: 0, index: 1, total: expect.any(Number), html: expect.any(String) });
+    const deck = (await (await fetch(`${server.url}/api/rooms/${code}/deck`)).json()) as { stacks: unknown[][] };
+    expect(seen).toStrictEqual({ h: 1, v: 0, f: 0, index: 1, total: deck.stacks.flat().length, html: expect.any(String) });
+    expect(deck.stacks.flat().length).toBeGreaterThan(deck.stacks.length);
     expect(seen.html).toContain('Fragments');
     expect(seen.html.match(/data-fragment-index="\d+"( data-shown)?/g)).toEqual(['data-fragment-index="0" data-shown', 'data-fragment-index="1"']);
     expect(seen.html).not.toContain('Step through both');
@@ -43,6 +45,10 @@ describe('the live slide in the phone page’s HTML', () => {
     expect((await request(presenter, 'slide:set', { h: 1, v: 1, f: -1 })).ok).toBe(true);
     expect(await pageSees(`/r/${code}?from=qr`)).toMatchObject({ h: 1, v: 1, index: 2 });
     expect(await pageSees(`/r/${code}/print`)).toBeNull();
+
+    // A slide with a class of its own hands the page that class too.
+    expect((await request(presenter, 'slide:set', { h: 2, v: 0, f: -1 })).ok).toBe(true);
+    expect(await pageSees(`/r/${code}`)).toMatchObject({ h: 2, v: 0, className: 'dark', html: expect.stringContaining('Code steps') });
   });
 
   it('ignores a first slide a client sends itself, and hands none for an unknown code, counting it as a wrong guess', async () => {
@@ -53,9 +59,9 @@ describe('the live slide in the phone page’s HTML', () => {
     expect(await pageSees('/', forged)).toBeNull();
     expect(await pageSees(`/r/${code}`, forged)).toMatchObject({ h: 0, v: 0, html: expect.stringContaining('Demo deck') });
 
-    // Three wrong codes (one above) spend the address's guesses: the real room is no longer shown either.
+    // Three wrong codes (one above, one not even a code's shape) spend the address's guesses: the real room is no longer shown either.
     await pageSees('/r/ZZZZZY');
-    await pageSees('/r/ZZZZZX');
+    expect(await pageSees('/r/not-a-code')).toBeNull();
     expect(await pageSees(`/r/${code}`)).toBeNull();
     const res = await fetch(`${server.url}/api/rooms/${code}`);
     expect(res.status).toBe(429);

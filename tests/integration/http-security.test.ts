@@ -6,7 +6,7 @@ import { ERROR_MESSAGES } from '../../server/protocol';
 import { hashSecret } from '../../server/rooms/secrets';
 import { openSqliteStore } from '../../server/store/sqlite';
 import type { Client } from '../support/server';
-import { connectClient, createRoom, join, request, startServer, tempDataDir } from '../support/server';
+import { PREDICT_DECKS, connectClient, createRoom, join, request, startServer, tempDataDir } from '../support/server';
 
 let dataDir: string;
 let server: RunningServer;
@@ -94,6 +94,60 @@ describe('a room over HTTP', () => {
     const svg = await qr.text();
     expect(svg).toMatch(/^<svg[^>]*>/);
     expect(svg).not.toContain(room.presenterSecret);
+  });
+});
+
+describe('refusals over HTTP', () => {
+  const refusal = async (res: Response) => [res.status, ((await res.json()) as { error: { code: string } }).error.code];
+
+  it('answers an unknown route, a code not shaped like one and a room request without a known deck by name', async () => {
+    expect(await refusal(await fetch(`${server.url}/api/nothing-here`))).toEqual([404, 'NOT_FOUND']);
+    expect(await refusal(await fetch(`${server.url}/api/rooms/not-a-code`))).toEqual([404, 'NOT_FOUND']);
+    const post = (body: unknown) => fetch(`${server.url}/api/rooms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(await refusal(await post({}))).toEqual([400, 'INVALID_PAYLOAD']);
+    expect(await refusal(await post({ deckId: 'no-such-deck' }))).toEqual([404, 'NOT_FOUND']);
+  });
+
+  it('lists the installed decks, says it is up and since when, and serves a room only at its own paths', async () => {
+    const decks = await fetch(`${server.url}/api/decks`);
+    expect([decks.status, decks.headers.get('content-type'), decks.headers.get('cache-control')]).toEqual([200, 'application/json', 'no-store']);
+    expect(((await decks.json()) as { id: string }[]).map((d) => d.id).sort()).toEqual(['demo', 'graded']);
+    expect(await refusal(await fetch(`${server.url}/api/decks`, { method: 'POST' }))).toEqual([404, 'NOT_FOUND']);
+    expect(await refusal(await fetch(`${server.url}/api/rooms`))).toEqual([404, 'NOT_FOUND']);
+
+    await server.close();
+    const before = Date.now();
+    server = await startServer(dataDir);
+    const health = (await (await fetch(`${server.url}/healthz`)).json()) as { ok: boolean; pid: number; uptimeSeconds: number };
+    expect(health).toMatchObject({ ok: true, pid: process.pid });
+    expect(health.uptimeSeconds).toBeGreaterThanOrEqual(0);
+    expect(health.uptimeSeconds).toBeLessThanOrEqual(Math.ceil((Date.now() - before) / 1000));
+
+    const room = await createRoom(server);
+    expect((await fetch(`${server.url}/api/rooms/${room.code}/deck`)).status).toBe(200);
+    expect(await refusal(await fetch(`${server.url}/api/rooms/${room.code}/deck/more`))).toEqual([404, 'NOT_FOUND']);
+    expect(await refusal(await fetch(`${server.url}/api/x/api/rooms/${room.code}`))).toEqual([404, 'NOT_FOUND']);
+    expect(await refusal(await fetch(`${server.url}/api/rooms/${room.code}`, { method: 'POST' }))).toEqual([404, 'NOT_FOUND']);
+  });
+
+  it('takes the presenter secret only as the whole of a Bearer authorization', async () => {
+    const room = await createRoom(server);
+    const speakerDeck = (authorization: string) => fetch(`${server.url}/api/rooms/${room.code}/speaker-deck`, { headers: { authorization } });
+    expect((await speakerDeck(`Bearer ${room.presenterSecret}`)).status).toBe(200);
+    expect(await refusal(await speakerDeck(`Bearer ${room.presenterSecret} x`))).toEqual([403, 'FORBIDDEN']);
+    expect(await refusal(await speakerDeck(`x Bearer ${room.presenterSecret}`))).toEqual([403, 'FORBIDDEN']);
+    expect(await refusal(await fetch(`${server.url}/api/rooms/${room.code}/speaker-deck`))).toEqual([403, 'FORBIDDEN']);
+  });
+
+  it('answers NOT_FOUND for a room whose deck is no longer installed, over HTTP and to its presenter’s moves', async () => {
+    const room = await createRoom(server);
+    await server.close();
+    server = await startServer(dataDir, {}, PREDICT_DECKS);
+    expect(await refusal(await fetch(`${server.url}/api/rooms/${room.code}`))).toEqual([404, 'NOT_FOUND']);
+    const presenter = await connectClient(server);
+    sockets.push(presenter);
+    await join(presenter, room.code, room.presenterSecret);
+    expect(await request(presenter, 'slide:set', { h: 1, v: 0, f: -1 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 });
 

@@ -275,8 +275,12 @@ describe('rooms do not pile up', () => {
     await server.close();
     server = await startServer(dataDir, { now: () => Date.now() + ended });
     expect((await fetch(`${server.url}/api/rooms/${room.code}`)).status).toBe(410);
-    const results = await fetch(`${server.url}/api/rooms/${room.code}/results.json`, { headers: { authorization: `Bearer ${room.presenterSecret}` } });
-    expect(results.status).toBe(200);
+    const results = (file: string) => fetch(`${server.url}/api/rooms/${room.code}/${file}`, { headers: { authorization: `Bearer ${room.presenterSecret}` } });
+    expect((await results('results.json')).status).toBe(200);
+    const csv = await results('results.csv');
+    expect([csv.status, csv.headers.get('content-type'), csv.headers.get('content-disposition')]).toEqual([200, 'text/csv; charset=utf-8', `attachment; filename="yieldroom-${room.code}-results.csv"`]);
+    // Only the results: the rest of the room is over.
+    expect((await fetch(`${server.url}/api/rooms/${room.code}/deck`)).status).toBe(410);
     await server.close();
     server = await startServer(dataDir, { now: () => Date.now() + ended + DEFAULT_LIMITS.roomGraceMs });
     expect((await fetch(`${server.url}/api/rooms/${room.code}`)).status).toBe(404);

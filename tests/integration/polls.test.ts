@@ -406,6 +406,18 @@ describe('a countdown', () => {
     expect((await vote(late.socket, room.poll.id, 0, 2)).ok).toBe(true);
   });
 
+  it('closes the round on time by itself, with no vote to notice the deadline: phone and presenter see it close', async () => {
+    const room = await pollRoom();
+    const phone = track(await student(server, room.code));
+    const closing = (socket: Client) =>
+      new Promise<PollState>((resolve) => socket.on('poll:state', ({ poll }) => poll?.status === 'closed' && resolve(poll)));
+    const [closed, closedOnPhone] = [closing(room.presenter), closing(phone.socket)];
+    expect(await request(room.presenter, 'poll:countdown', { pollId: room.poll.id, seconds: 5 })).toMatchObject({ ok: true, data: { status: 'open' } });
+    // The countdown's own timer, on the real clock, is what closes it.
+    expect(await closed).toMatchObject({ status: 'closed', results: [{ round: 1, ballots: 0 }] });
+    expect(await closedOnPhone).toMatchObject({ status: 'closed' });
+  });
+
   it('a vote after the deadline closes the round for the room, in the process that sees it first', async () => {
     const { clock, room } = await roomWithClock();
     const early = track(await student(server, room.code));

@@ -146,6 +146,8 @@ describe('team sheets', () => {
     const room = await createRoom(server, 'team');
     const presenter = await presenterOf(room);
     const [a, b] = [await phone(room.code), await phone(room.code)];
+    // A phone that never picks a table is in no team, and on no board.
+    await phone(room.code);
     await request(presenter, 'teams:configure', { mode: 'tables', tables: 2 });
     for (const p of [a, b]) await request(p.socket, 'team:pick', { table: 1 });
     await request(presenter, 'slide:set', PREDICT_SLIDE);
@@ -162,6 +164,8 @@ describe('team sheets', () => {
     // A round trip on the mover's socket: anything relayed before it would have arrived by now.
     await snapshot(b.socket);
     expect(relayed).toEqual([]);
+    const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
+    expect(board.ok && board.data.teams.map((t) => t.id)).toEqual(['table-1', 'table-2']);
   });
 
 
@@ -232,6 +236,24 @@ describe('team sheets', () => {
     await fresh.open(phones[1]!.socket);
     expect(fresh.value(0)).toBe('2');
     for (const code of ['WRONG_TEAM', 'SHEET_LOCKED', 'NO_TEAM', 'UPDATE_REFUSED'] as const) expect(ERROR_CODES).toContain(code);
+  });
+
+  it('refuses by name a presenter’s read that names no team, a phone with no voter id, a presenter’s cursor, a table pick without tables and a prediction not yet opened, broadcasting nothing', async () => {
+    const { code, predictionId, phones, presenter } = await predictionRoom(3);
+    // Joined with no voter cookie: the phone follows, but is in no team and cannot name itself.
+    const anonymous = await connectClient(server);
+    sockets.push(anonymous);
+    await join(anonymous, code);
+    const room = overhear([phones[0]!.socket, phones[1]!.socket, presenter]);
+    expect(await new SheetClient(predictionId).open(presenter)).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    expect(await new SheetClient(predictionId).open(anonymous)).toMatchObject({ ok: false, error: { code: 'NO_TEAM' } });
+    expect(await request(anonymous, 'team:rename', { name: 'Ada' })).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
+    expect(await request(presenter, 'sheet:awareness', { predictionId, message: new Uint8Array([0]) })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await request(phones[0]!.socket, 'team:pick', { table: 1 })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    await room.expectOnlyMarker(presenter);
+    // Another room on the same deck has not reached the prediction's slide yet.
+    const other = await presenterOf(await createRoom(server, 'team'));
+    expect(await request(other, 'predict:lock', { predictionId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it.each([
@@ -361,6 +383,8 @@ describe('revealing a prediction', () => {
     team1.type(0, 0, '');
     team2.type(0, 0, '(2)');
     team1.setKind(1, 'stop');
+    team1.type(2, 0, '0');
+    team2.setKind(2, 'stop');
     await Promise.all([...team1.acks, ...team2.acks]);
     // Both prints: the step prints "start"; team 1 says so, team 2 does not.
     (team1.rows().get(0).get('prints') as Y.Text).insert(0, 'start');
@@ -379,6 +403,8 @@ describe('revealing a prediction', () => {
     const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
     expect(board.ok && board.data.teams.map((t) => [t.id, t.right, t.graded])).toEqual([['team-1', 1, 2], ['team-2', 0, 2]]);
     expect(board.ok && board.data.steps[0]!.answers.map((a) => [a.label, a.teams])).toEqual([['2', ['team-1', 'team-2']]]);
+    // Different answers of one team each are listed in team order.
+    expect(board.ok && board.data.steps[2]!.answers.map((a) => [a.label, a.teams])).toEqual([['0', ['team-1']], ['StopIteration', ['team-2']]]);
     expect(await request(phones[0]!.socket, 'predict:reveal', { predictionId })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     // The export has every step, every team's answer and, once revealed, its verdict.
@@ -388,7 +414,7 @@ describe('revealing a prediction', () => {
     expect(report.predictions[0]!.steps.map((s) => [s.answer, s.revealed, s.teams.map((t) => [t.team, t.answer, t.verdict])])).toEqual([
       ['2', true, [['team-1', '2', 'right'], ['team-2', '2', 'wrong']]],
       ['1', true, [['team-1', 'StopIteration', 'wrong'], ['team-2', '', 'blank']]],
-      ['StopIteration', false, [['team-1', '', null], ['team-2', '', null]]],
+      ['StopIteration', false, [['team-1', '0', null], ['team-2', 'StopIteration', null]]],
     ]);
     const csv = await (await fetch(`${server.url}/api/rooms/${code}/results.csv`, { headers: auth })).text();
     expect(csv).toContain(`${predictionId},next(g),team prediction,1,2,2,2,100,true\r\n`);
@@ -422,12 +448,19 @@ describe('prediction polls and what-ifs', () => {
   it('asks each step after the steps before it, polls the last step, and refuses a step past it, broadcasting nothing', async () => {
     const { predictionId, phones, presenter } = await predictionRoom(3);
     const questions = [];
+    const ids = [];
     for (const step of [0, 2]) {
       const opened = await request<PollState>(presenter, 'predict:poll', { predictionId, step });
       if (!opened.ok) throw new Error(opened.error.code);
       questions.push(opened.data.question);
+      ids.push(opened.data.id);
     }
     expect(questions).toEqual(['After `g = countdown(2)`: what does next(g) give?', 'After `g = countdown(2)` and next(g), next(g): what does next(g) give?']);
+    // Asking a step again puts its poll back on screen, the same poll, not a new one.
+    expect((await snapshot(phones[0]!.socket)).poll?.id).toBe(ids[1]);
+    const again = await request<PollState>(presenter, 'predict:poll', { predictionId, step: 0 });
+    expect(again.ok && again.data.id).toBe(ids[0]);
+    expect((await snapshot(phones[0]!.socket)).poll?.id).toBe(ids[0]);
     const before = await snapshot(presenter);
     const room = overhear([presenter, ...phones.map((p) => p.socket)]);
     expect(await request(presenter, 'predict:poll', { predictionId, step: 3 })).toEqual({ ok: false, error: { code: 'INVALID_PAYLOAD', message: 'step 4 cannot be polled' } });
