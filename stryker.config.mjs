@@ -48,6 +48,13 @@
  *   phone gets the same bytes either way; the cache saves work, which no test may time;
  * - team:pick's `mode !== 'tables'` check mutated away (teams.handlers.ts): a room forming its
  *   teams itself has 0 tables, so the next check refuses every table INVALID_PAYLOAD the same way;
+ * - page-cache.ts reading a chunk's bytes where Node reads them the same (`typeof chunk ===
+ *   'string'` or `typeof encoding === 'string'` mutated to true, or the 'utf8' default emptied:
+ *   Buffer.from ignores an encoding for bytes and reads none, or '', as UTF-8); the word it
+ *   compares for a page with no type (any word but text/html is refused alike); `value ===
+ *   undefined` (getHeaders holds no undefined); how hard it compresses (`quick`, size only); and
+ *   its handler for a compression that fails (zlib does not fail on bytes in memory, which no
+ *   test can arrange; without the handler the page's waiters would wait instead of re-rendering);
  * - the socket.io adapter passed to the server (io.ts): only two processes sharing a Redis use
  *   it, and that test runs its servers in child processes, where no mutant is switched on;
  * - which view poll-view.ts asks `pollState` for when it means the presenter's ('presenter'

@@ -31,6 +31,11 @@ const keyOf = (r: SheetRef) => `${r.code}/${r.predictionId}/${r.teamId}`;
 const MAX_LOADED = 2000;
 /** How often a request runs again after the worker was replaced under it (by another sheet's bad update). */
 const RESTARTS = 3;
+/**
+ * How often a write starts again from what another process stored between its read and its save
+ * (or after a restart). A team split across two nodes, typing under load, lost three in a row.
+ */
+const WRITE_ATTEMPTS = 12;
 
 /**
  * The team sheets' Yjs docs live in a worker thread under a watchdog: a request that runs past
@@ -178,7 +183,7 @@ export function createSheetEngine(store: Store, limits: EngineLimits = DEFAULT_E
     write: (ref: SheetRef, message: Uint8Array, participant: string, now: number): Promise<WriteResult> =>
       inTurn(keyOf(ref), async () => {
         const key = keyOf(ref);
-        for (let attempt = 0; attempt < RESTARTS; attempt++) {
+        for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
           const checked = await ensure(ref);
           const reply = 'failed' in checked ? checked.failed : await call('write', { key, message, participant }, checked.generation);
           // The worker was replaced under this request (another sheet's bad update): reload and apply it again.

@@ -62,13 +62,14 @@ describe('the page cache', () => {
       renders += 1;
       res.setHeader('content-type', 'text/html; charset=utf-8');
       res.setHeader('cache-control', 'private, no-store');
-      // Like Next: gzipped for a browser that accepts it (the cache asks for it plain), written in bytes and strings.
+      // Like Next: gzipped for a browser that accepts it (the cache asks for it plain), written in bytes and strings, ended without a chunk.
       const body = gzipWhenAccepted(req, res);
       body.write(Buffer.from('<html><body>'));
       body.write('3c68313e', 'hex');
       body.write('Slide ');
       await held;
-      body.end(`${renders}</h1></body></html>`);
+      body.write(`${renders}</h1></body></html>`);
+      body.end();
     });
     const first = fetch(`${url}/r/ROOM22`, { headers: { 'accept-encoding': 'gzip, br' } });
     const others = [fetch(`${url}/r/ROOM22`, { headers: { 'accept-encoding': 'br' } }), fetch(`${url}/r/ROOM22`, { headers: { 'accept-encoding': 'gzip' } })];

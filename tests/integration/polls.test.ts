@@ -240,6 +240,10 @@ describe('a poll on screen', () => {
     if (!snap.ok || !before.ok) throw new Error('no snapshot');
     expect([snap.data.poll, snap.data.version]).toEqual([null, before.data.version]);
     await listening.expectOnlyMarker(presenter);
+    // Opened again by its id, the quick poll comes back on screen as it was left: revealed.
+    const back = nextEvent(socket, 'poll:state');
+    expect(await request(presenter, 'poll:open', { pollId: quick.data.id })).toMatchObject({ ok: true, data: { id: quick.data.id, question: 'One word?', revealed: true } });
+    expect((await back).poll).toMatchObject({ id: quick.data.id, status: 'closed', revealed: true });
   });
 
   it('settles votes racing the close one by one: each is either acked and counted or refused and not counted', async () => {
