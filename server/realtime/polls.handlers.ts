@@ -71,7 +71,7 @@ export function registerPollHandlers(services: Services, socket: AppSocket) {
     if (!session.participantId) throw new Refusal('NOT_JOINED', 'Reload the page to get a voter id.');
     const deckId = session.deckId ?? '';
     const poll = await services.pollDefinitions(deckId, session.code, vote.pollId);
-    if (!poll) throw new Refusal('NOT_FOUND', 'There is no such poll in this room.');
+    if (!poll) throw NOT_CAST.missing;
     const deck = services.decks.get(deckId);
     const def = deck && findDeckPoll(deck, poll.id);
     const checked = checkChoice(poll, vote.choice, numericBounds(def, limits.numericBound));
