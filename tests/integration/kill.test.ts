@@ -11,7 +11,7 @@ describe('a server killed mid-lecture', () => {
     expect(figures.ackedEdits).toBeGreaterThan(0);
   }, 120_000);
 
-  it('exits within 5 s of a SIGTERM, and what it acked is there when it starts again', async () => {
+  it('exits 0 on a SIGTERM, closing its phones’ sockets, and what it acked is there when it starts again', async () => {
     const dataDir = tempDataDir();
     const port = await freePort();
     let child = await startProcess(dataDir, port);
@@ -21,10 +21,11 @@ describe('a server killed mid-lecture', () => {
     const presenter = await connectClient(server);
     await join(presenter, room.code, room.presenterSecret);
     expect(await request(presenter, 'slide:set', { h: 2, v: 0, f: -1 })).toMatchObject({ ok: true });
-    const sent = Date.now();
+    // The server closes its sockets rather than waiting for the phones to leave.
+    const closed = new Promise((resolve) => presenter.once('disconnect', resolve));
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
-    expect(Date.now() - sent).toBeLessThan(5000);
+    await closed;
     presenter.disconnect();
     child = await startProcess(dataDir, port);
     const again = await connectClient(server);
