@@ -370,6 +370,19 @@ describe('team sheets', () => {
 });
 
 describe('revealing a prediction', () => {
+  it('lists each step’s answers on the board by how many teams gave them, most first', async () => {
+    const { predictionId, phones, presenter } = await predictionRoom(10);
+    const teamOf = async (i: number) => (await snapshot(phones[i]!.socket)).team!.team!.id;
+    expect([await teamOf(0), await teamOf(4), await teamOf(7)]).toEqual(['team-1', 'team-2', 'team-3']);
+    const sheets = [await openSheet(phones[0]!.socket, predictionId), await openSheet(phones[4]!.socket, predictionId), await openSheet(phones[7]!.socket, predictionId)];
+    sheets[0]!.type(0, 0, '1');
+    sheets[1]!.type(0, 0, '2');
+    sheets[2]!.type(0, 0, '2');
+    await Promise.all(sheets.flatMap((s) => s.acks));
+    const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
+    expect(board.ok && board.data.steps[0]!.answers.map((a) => [a.label, a.teams])).toEqual([['2', ['team-2', 'team-3']], ['1', ['team-1']]]);
+  });
+
   it('locks the sheets and reveals step by step with the executed outcome; each team is graded by Python’s equality', async () => {
     const { code, presenterSecret, predictionId, phones, presenter } = await predictionRoom(6);
     const [team1, team2] = [await openSheet(phones[0]!.socket, predictionId), await openSheet(phones[5]!.socket, predictionId)];
