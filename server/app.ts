@@ -58,6 +58,8 @@ export type ServerOptions = {
   redis?: Redis;
   /** Origins besides the server's own that may open a socket. */
   allowedOrigins?: string[];
+  /** The team sheets' worker script; the tests give one that hangs, as a crafted update could. */
+  sheetWorker?: URL;
   /** Take client addresses from X-Forwarded-For (behind nginx). */
   trustProxy?: boolean;
   dev?: boolean;
@@ -90,7 +92,7 @@ export async function createServer(options: ServerOptions): Promise<RunningServe
     audience,
     tallies,
     pollDefinitions: createPollDefinitions((code, pollId) => options.store.getPoll(code, pollId)),
-    sheets: createSheetEngine(options.store, { timeoutMs: limits.sheetTimeoutMs, memoryMb: limits.sheetMemoryMb }),
+    sheets: createSheetEngine(options.store, { timeoutMs: limits.sheetTimeoutMs, memoryMb: limits.sheetMemoryMb }, options.sheetWorker),
     live,
     boards: undefined as never, // set below: boards read the services they belong to
     countdowns: createCountdowns(),

@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
 import { SHEET_LIMITS } from '../protocol';
 import type { Member, SheetRow } from '../protocol';
 import type { Store } from '../store/store';
@@ -25,6 +26,7 @@ export type WriteResult = { ok: true; relay?: Uint8Array; rows?: SheetRow[]; res
 
 export type EngineLimits = { timeoutMs: number; memoryMb: number };
 export const DEFAULT_ENGINE_LIMITS: EngineLimits = { timeoutMs: 500, memoryMb: 128 };
+export const SHEET_WORKER = new URL('./sheet-worker.mjs', import.meta.url);
 
 const keyOf = (r: SheetRef) => `${r.code}/${r.predictionId}/${r.teamId}`;
 /** Sheets kept decoded in the worker; older ones reload from the store when next touched. */
@@ -45,8 +47,10 @@ const WRITE_ATTEMPTS = 12;
  * back; different sheets' requests overlap, several in flight to the worker at once, so a class
  * typing is not one queue of thread round trips.
  */
-export function createSheetEngine(store: Store, limits: EngineLimits = DEFAULT_ENGINE_LIMITS) {
+export function createSheetEngine(store: Store, limits: EngineLimits = DEFAULT_ENGINE_LIMITS, workerUrl: URL = SHEET_WORKER) {
   let worker: Worker;
+  /** The worker's replies come on their own port, which the watchdog can read without waiting for the event loop. */
+  let replies: MessagePort;
   let ready: Promise<void>;
   /** Which worker this is: a sheet loaded into an earlier one is gone. */
   let generation = 0;
@@ -68,27 +72,41 @@ export function createSheetEngine(store: Store, limits: EngineLimits = DEFAULT_E
   /** Times the oldest unanswered request, from when the worker could start on it (the previous reply). */
   function watchOldest() {
     clearTimeout(watchdog);
-    watchdog = inFlight.size > 0 ? setTimeout(() => replace(`took over ${limits.timeoutMs} ms`), limits.timeoutMs) : undefined;
+    watchdog = inFlight.size > 0 ? setTimeout(judgeOldest, limits.timeoutMs) : undefined;
+  }
+
+  /**
+   * The oldest request's time is up: unless its reply is already waiting, the worker is stuck. A
+   * main thread that stalled past the limit (a broadcast to 10,000 sockets) runs due timers before
+   * it reads the worker's messages, so a reply sent in time may not have been read yet.
+   */
+  function judgeOldest() {
+    const oldest = inFlight.keys().next().value;
+    for (let sent = receiveMessageOnPort(replies); sent; sent = receiveMessageOnPort(replies)) answer(sent.message as Reply & { id?: number });
+    if (inFlight.size > 0 && inFlight.keys().next().value === oldest) replace(`took over ${limits.timeoutMs} ms`);
+  }
+
+  function answer(reply: Reply & { id?: number }) {
+    const waiting = reply.id !== undefined ? inFlight.get(reply.id) : undefined;
+    if (!waiting) return;
+    inFlight.delete(reply.id!);
+    watchOldest();
+    waiting(reply);
   }
 
   function spawn() {
-    worker = new Worker(new URL('./sheet-worker.mjs', import.meta.url), {
-      workerData: { limits: SHEET_LIMITS },
+    const channel = new MessageChannel();
+    worker = new Worker(workerUrl, {
+      workerData: { limits: SHEET_LIMITS, replies: channel.port2 },
+      transferList: [channel.port2],
       execArgv: [],
       resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: 16 },
     });
     generation += 1;
     const current = worker;
-    ready = new Promise((resolve) => current.once('message', () => resolve()));
-    current.on('message', (reply: Reply & { id?: number }) => {
-      // A reply from a worker already replaced, or to a request the watchdog already refused,
-      // belongs to no one waiting now: handing it to another request would answer it wrongly.
-      const waiting = current === worker && reply.id !== undefined ? inFlight.get(reply.id) : undefined;
-      if (!waiting) return;
-      inFlight.delete(reply.id!);
-      watchOldest();
-      waiting(reply);
-    });
+    replies = channel.port1;
+    ready = new Promise((resolve) => channel.port1.once('message', () => resolve()));
+    channel.port1.on('message', answer);
     current.on('error', () => undefined);
     current.on('exit', () => {
       if (current === worker) replace('the sheet worker stopped');
@@ -98,6 +116,8 @@ export function createSheetEngine(store: Store, limits: EngineLimits = DEFAULT_E
   /** The oldest request is the one the worker was on: it is refused; the others run again on the new worker. */
   function replace(reason: string) {
     const dead = worker;
+    // A replaced worker's replies, read or not, answer no one waiting now.
+    replies.close();
     const [culprit, ...behind] = inFlight.values();
     inFlight.clear();
     outbox = [];
@@ -228,6 +248,7 @@ export function createSheetEngine(store: Store, limits: EngineLimits = DEFAULT_E
       const dead = worker;
       worker = undefined as never;
       clearTimeout(watchdog);
+      replies.close();
       await dead.terminate();
     },
   };

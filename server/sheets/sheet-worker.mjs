@@ -13,6 +13,8 @@ const STEP2 = 1;
 const UPDATE = 2;
 const KINDS = ['', 'value', 'stop', 'raise'];
 const { docBytes: MAX_DOC_BYTES, answer: MAX_ANSWER } = workerData.limits;
+/** Replies go on their own port, which the main thread's watchdog reads before it judges this thread stuck. */
+const replies = workerData.replies;
 
 /** key -> { doc, steps, awareness: Map<clientId, { clock, state }>, owners: Map<clientId, participant> } */
 const docs = new Map();
@@ -189,12 +191,12 @@ function refuse(key, reason) {
 parentPort.on('message', (batch) => {
   for (const { id, op, ...args } of batch) {
     try {
-      parentPort.postMessage({ id, ...ops[op](args) });
+      replies.postMessage({ id, ...ops[op](args) });
     } catch (error) {
       // A message Yjs cannot decode: the doc may be half-applied, so it reloads from the store.
       if (args.key) docs.delete(args.key);
-      parentPort.postMessage({ id, refused: `could not decode: ${String(error?.message ?? error).slice(0, 120)}` });
+      replies.postMessage({ id, refused: `could not decode: ${String(error?.message ?? error).slice(0, 120)}` });
     }
   }
 });
-parentPort.postMessage({ ready: true });
+replies.postMessage({ ready: true });
