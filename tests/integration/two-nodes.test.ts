@@ -125,8 +125,8 @@ describe('one room on two processes behind nginx, sharing Redis', () => {
         return voteUntilCounted(p, poll.id, round, option);
       });
       if (round === 3) {
-        // Node B dies mid-round: its phones reconnect through nginx to A and vote on.
-        await new Promise((r) => setTimeout(r, 20));
+        // Node B dies mid-round, once the round's first ballots are counted: its phones reconnect through nginx to A and vote on.
+        await expect.poll(() => tallies.a.at(-1)?.results.find((r) => r.round === 3)?.ballots ?? 0, { timeout: 5000 }).toBeGreaterThan(0);
         b.kill('SIGKILL');
         await exited(b);
       }
