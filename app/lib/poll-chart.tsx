@@ -1,3 +1,4 @@
+import { binHolds } from '../../server/protocol/constants';
 import type { PollState, RoundTally } from '../../server/protocol/events';
 
 const LETTERS = 'ABCDEFGH';
@@ -50,7 +51,7 @@ function Histogram({ tally, correct }: { tally: Extract<RoundTally, { bins: unkn
           <div key={i} className="flex flex-1 flex-col items-center justify-end gap-1" title={`${b.from}–${b.to}: ${b.count}`}>
             <span className="text-sm tabular-nums">{b.count}</span>
             <span
-              className={`w-full rounded-t ${correct !== undefined && correct >= b.from && correct <= b.to ? 'bg-emerald-400' : 'bg-amber-400'}`}
+              className={`w-full rounded-t ${correct !== undefined && binHolds(b, correct, i === tally.bins.length - 1) ? 'bg-emerald-400' : 'bg-amber-400'}`}
               style={{ height: `${(b.count / top) * 100}%` }}
             />
             <span className="text-xs text-slate-400">{b.from === b.to ? b.from : `${+b.from.toFixed(1)}–${+b.to.toFixed(1)}`}</span>

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { AnswerRow, Choice, PredictionReport, ResultsReport, RoundTally } from '../protocol';
+import { binHolds } from '../protocol';
 import type { Poll } from './poll';
 
 const percent = (count: number, of: number) => (of === 0 ? 0 : Math.round((count / of) * 1000) / 10);
@@ -11,11 +12,11 @@ function answers(poll: Poll, tally: RoundTally): AnswerRow[] {
     case 'multiple':
       return tally.counts.map((count, i) => ({ answer: poll.options[i]!, count, percent: percent(count, tally.ballots), correct: isCorrect(i) }));
     case 'numeric':
-      return tally.bins.map((b) => ({
+      return tally.bins.map((b, i) => ({
         answer: b.from === b.to ? String(b.from) : `${+b.from.toFixed(3)} to ${+b.to.toFixed(3)}`,
         count: b.count,
         percent: percent(b.count, tally.ballots),
-        correct: typeof poll.correct === 'number' && poll.correct >= b.from && poll.correct <= b.to,
+        correct: typeof poll.correct === 'number' && binHolds(b, poll.correct, i === tally.bins.length - 1),
       }));
     case 'text':
       return tally.words.map((w) => ({ answer: w.text, count: w.count, percent: percent(w.count, tally.ballots), correct: w.text === poll.correct }));

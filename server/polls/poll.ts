@@ -1,5 +1,6 @@
 import type { AdHocPoll, Choice, PollState, PollStatus, RoundTally } from '../protocol';
 import type { DeckPoll, PollKind } from '../decks/types';
+import { binHolds } from '../protocol';
 import { Refusal } from '../errors';
 
 /** A poll in a room, deck-defined or written on the spot, with its current round. */
@@ -107,7 +108,7 @@ function histogram(values: number[]): { from: number; to: number; count: number 
   return Array.from({ length: 8 }, (_, i) => {
     const from = min + i * width;
     const to = i === 7 ? max : from + width;
-    return { from, to, count: values.filter((v) => v >= from && (i === 7 ? v <= to : v < to)).length };
+    return { from, to, count: values.filter((v) => binHolds({ from, to }, v, i === 7)).length };
   });
 }
 

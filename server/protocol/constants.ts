@@ -60,6 +60,13 @@ export function normalizeJoinCode(input: string): string {
 }
 
 /** Poll limits, shared so the phone can stop a student before the server has to. */
+/**
+ * Whether a numeric poll's bin holds a value: from `from` up to, not including, `to`, except the
+ * last bin and a one-value bar, which hold `to` too. The tally counts by this rule and the chart
+ * and export mark the answer by it, so an answer on an edge is in one bin, as its ballots are.
+ */
+export const binHolds = (bin: { from: number; to: number }, value: number, last: boolean) => value >= bin.from && (value < bin.to || ((last || bin.from === bin.to) && value === bin.to));
+
 export const POLL_LIMITS = { question: 300, options: 8, option: 120, text: 60, numeric: 1e9, countdown: { min: 5, max: 600 } } as const;
 
 /** Team limits: display names and how many tables a room may have. */

@@ -32,11 +32,13 @@ describe('the export of a numeric poll', () => {
     ]);
   });
 
-  it('marks correct every bin that holds the answer, both ends included', () => {
+  it('marks correct the one bin that would count a ballot of the answer: an inner edge opens the next bin, the last bin holds its end', () => {
     const bins = rows(numeric(5), values(2, 3, 3.5, 4, 9.5, 10));
     expect(bins.map((a) => a.answer)).toEqual(['2 to 3', '3 to 4', '4 to 5', '5 to 6', '6 to 7', '7 to 8', '8 to 9', '9 to 10']);
-    expect(bins.filter((a) => a.correct).map((a) => a.answer)).toEqual(['4 to 5', '5 to 6']);
+    expect(bins.filter((a) => a.correct).map((a) => a.answer)).toEqual(['5 to 6']);
     expect(rows(numeric(2), values(2, 3, 3.5, 4, 9.5, 10)).filter((a) => a.correct).map((a) => a.answer)).toEqual(['2 to 3']);
+    expect(rows(numeric(10), values(2, 3, 3.5, 4, 9.5, 10)).filter((a) => a.correct).map((a) => a.answer)).toEqual(['9 to 10']);
+    expect(rows(numeric(4.5), values(2, 3, 3.5, 4, 9.5, 10)).filter((a) => a.correct).map((a) => a.answer)).toEqual(['4 to 5']);
     expect(rows(numeric(), values(2, 3, 3.5, 4, 9.5, 10)).filter((a) => a.correct)).toEqual([]);
   });
 });
