@@ -56,7 +56,7 @@ export const JOIN_CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 export const JOIN_CODE_LENGTH = 6;
 
 export function normalizeJoinCode(input: string): string {
-  return input.trim().toUpperCase().replace(/[\s-]/g, '');
+  return input.toUpperCase().replace(/[\s-]/g, '');
 }
 
 /** Poll limits, shared so the phone can stop a student before the server has to. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nextPosition, previousPosition, slideOrder } from '../../app/lib/positions';
 import type { Deck } from '../../server/decks/types';
 import { Refusal } from '../../server/errors';
-import { FIRST_SLIDE, arriveAt, isExpired, moveSlide, newRoom, roomSnapshot } from '../../server/rooms/room';
+import { FIRST_SLIDE, arriveAt, isExpired, moveSlide, newRoom, pollForSlide, roomSnapshot } from '../../server/rooms/room';
 import { hashSecret, newJoinCode, newSecret, secretMatches } from '../../server/rooms/secrets';
 import { formTeams } from '../../server/predictions/teams';
 import fc from 'fast-check';
@@ -10,6 +10,8 @@ import { JoinCode } from '../../server/protocol';
 
 const slide = (fragments: number) => ({ html: '', notes: '', fragments });
 const deck: Deck = { id: 'd', title: 'D', hash: 'h', stacks: [[slide(0)], [slide(2), slide(0)], [slide(1)]], answerKeys: {}, keyVersions: { ranOn: '', checked: [], differences: {} } };
+
+const pollDeck: Deck = { ...deck, stacks: [[{ ...slide(0), poll: { id: 'p1', question: 'Q?', kind: 'single', options: ['a', 'b'], revote: true } }], [slide(0)]] };
 
 describe('moveSlide', () => {
   const room = newRoom('ABCDEF', 'd', 'hash', 0);
@@ -21,6 +23,19 @@ describe('moveSlide', () => {
 
   it('leaves the room alone when the position is the same', () => {
     expect(moveSlide(room, deck, FIRST_SLIDE)).toEqual({ changed: false, room });
+  });
+
+  it('counts a fragment shown or hidden on the same slide as a move', () => {
+    const shown = moveSlide(room, deck, { h: 1, v: 0, f: 0 }).room;
+    expect(moveSlide(shown, deck, { h: 1, v: 0, f: 1 })).toMatchObject({ changed: true, room: { slide: { h: 1, v: 0, f: 1 }, version: 2 } });
+    expect(moveSlide(shown, deck, { h: 1, v: 0, f: -1 })).toMatchObject({ changed: true, room: { slide: { h: 1, v: 0, f: -1 }, version: 2 } });
+  });
+
+  it('finds no poll at a position off the deck', () => {
+    expect(pollForSlide(pollDeck, { h: 0, v: 0, f: -1 })).toBe('p1');
+    expect(pollForSlide(pollDeck, { h: 5, v: 0, f: -1 })).toBeNull();
+    expect(pollForSlide(pollDeck, { h: 0, v: 5, f: -1 })).toBeNull();
+    expect(pollForSlide(pollDeck, { h: 1, v: 0, f: -1 })).toBeNull();
   });
 
   it.each([
