@@ -49,6 +49,37 @@ describe('making a poll', () => {
   });
 });
 
+describe('a fresh poll', () => {
+  const fresh = { roomCode: 'ROOM22', round: 1, status: 'open', revealed: false, correctShown: false, closesAt: null, createdAt: 5, version: 1 };
+
+  // toStrictEqual: a poll without an answer has no `correct` key at all, not one set to undefined.
+  it('opens round 1 of a deck poll with results and answer hidden, revoting as the deck says', () => {
+    expect(pollFromDeck('ROOM22', { id: 'n', question: 'Q', revote: false, kind: 'numeric', min: 0 }, 5)).toStrictEqual({ ...fresh, id: 'n', question: 'Q', kind: 'numeric', options: [], revote: false });
+    expect(pollFromDeck('ROOM22', { id: 's', question: 'Q', revote: true, kind: 'single', options: ['x', 'y'], correct: [1] }, 5)).toStrictEqual({
+      ...fresh,
+      id: 's',
+      question: 'Q',
+      kind: 'single',
+      options: ['x', 'y'],
+      correct: [1],
+      revote: true,
+    });
+  });
+
+  it('opens round 1 of an ad hoc poll with results and answer hidden, always open to a revote', () => {
+    expect(pollFromAdHoc('ROOM22', 't', { kind: 'text', question: 'Q' }, 5)).toStrictEqual({ ...fresh, id: 't', question: 'Q', kind: 'text', options: [], revote: true });
+    expect(pollFromAdHoc('ROOM22', 's', { kind: 'single', question: 'Q', options: ['a', 'b'], correct: [1] }, 5)).toStrictEqual({
+      ...fresh,
+      id: 's',
+      question: 'Q',
+      kind: 'single',
+      options: ['a', 'b'],
+      correct: [1],
+      revote: true,
+    });
+  });
+});
+
 describe('peer instruction', () => {
   const answered = pollFromDeck('ROOM22', { id: 'p', question: 'Q', revote: true, kind: 'single', options: ['x', 'y'], correct: [0] }, 0);
   const open = pollFromDeck('ROOM22', { id: 'o', question: 'Q', revote: true, kind: 'single', options: ['x', 'y'] }, 0);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Choice } from '../../server/protocol';
 import { plainText } from '../../server/protocol';
 import { resultsCsv, resultsReport } from '../../server/polls/export';
-import { CLOUD_SIZE, checkChoice, closePoll, numericBounds, pollFromAdHoc, pollFromDeck, pollState, resetPoll, revealPoll, startRevote, tallyRound } from '../../server/polls/poll';
+import { CLOUD_SIZE, checkChoice, closePoll, numericBounds, pollFromAdHoc, pollFromDeck, pollState, resetPoll, revealPoll, showSplit, startCountdown, startRevote, tallyRound } from '../../server/polls/poll';
 import type { Poll } from '../../server/polls/poll';
 import { Refusal } from '../../server/errors';
 
@@ -70,6 +70,20 @@ describe('what students see', () => {
     expect(pollState(choicePoll, results, 'student', 0)).not.toHaveProperty('correct');
     expect(pollState(choicePoll, results, 'presenter', 0)).toMatchObject({ results, correct: [1] });
     expect(pollState(revealPoll(choicePoll), results, 'student', 0)).toMatchObject({ results, correct: [1] });
+  });
+
+  it('keeps the answer from students while they see the split, and gives a poll without one no answer at all', () => {
+    const results = [tallyRound(choicePoll, 1, [{ option: 1 }])];
+    const shown = { id: 'p1', question: 'Which?', kind: 'single', options: ['a', 'b', 'c'], round: 1, status: 'closed', revealed: true, revote: true, results };
+    expect(pollState(showSplit(choicePoll), results, 'student', 0)).toStrictEqual({ ...shown, correctShown: false });
+    const unanswered = pollFromDeck('ROOM22', { id: 'p1', question: 'Which?', kind: 'single', options: ['a', 'b', 'c'], revote: true }, 0);
+    expect(pollState(revealPoll(unanswered), results, 'presenter', 0)).toStrictEqual({ ...shown, correctShown: true });
+  });
+
+  it('shows a countdown only while its round is open', () => {
+    const counting = startCountdown(choicePoll, 10, 1_000);
+    expect(pollState(counting, [], 'student', 4_000)).toStrictEqual({ id: 'p1', question: 'Which?', kind: 'single', options: ['a', 'b', 'c'], round: 1, status: 'open', revealed: false, correctShown: false, revote: true, closesInMs: 7_000 });
+    expect(pollState(closePoll(counting), [], 'student', 4_000)).toStrictEqual({ id: 'p1', question: 'Which?', kind: 'single', options: ['a', 'b', 'c'], round: 1, status: 'closed', revealed: false, correctShown: false, revote: true });
   });
 });
 
