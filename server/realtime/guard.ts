@@ -33,10 +33,6 @@ export function guardedParser(limits: Limits) {
     private readonly takeSheetBytes = bucket(limits.sheetBytesBurst, limits.sheetBytesPerSecond);
     private connected = false;
 
-    constructor() {
-      super({ maxAttachments: 1 });
-    }
-
     override add(chunk: unknown) {
       if (typeof chunk === 'string') {
         // The handshake's connect packet is free, so the budget counts exactly the events sent.

@@ -114,6 +114,23 @@ describe('floods end in a disconnect', () => {
     await closed;
   });
 
+  it('charges every connect packet after the first: a flood of namespace connects ends in a disconnect', async () => {
+    await serve({ limits: { eventsPerSecond: 0.001 } });
+    const raw = await rawSocket(server);
+    const refusals: string[] = [];
+    // Ends at the close, or at a refusal past the budget (a connect that went uncharged).
+    const ended = new Promise<string>((resolve) => {
+      raw.once('close', () => resolve('closed'));
+      raw.on('message', (data) => {
+        if (String(data).startsWith('44/elsewhere,') && refusals.push(String(data)) > DEFAULT_LIMITS.eventBurst) resolve('answered past the budget');
+      });
+    });
+    // The server has no such namespace: each connect is refused, and counted against the burst.
+    for (let i = 0; i <= DEFAULT_LIMITS.eventBurst; i++) raw.send('40/elsewhere,');
+    expect(await ended).toBe('closed');
+    expect(refusals).toHaveLength(DEFAULT_LIMITS.eventBurst);
+  });
+
   it('refuses binary attachments on events that carry none, and more than one on a sheet message', async () => {
     await serve();
     const { code } = await presentedRoom();
