@@ -6,11 +6,17 @@
  * Mutants left alive on purpose, by kind (server/realtime and server/http):
  * - the wording of a refusal's `message` (StringLiteral): clients act on `code`, which every
  *   refusal test pins; the message is for people and may be reworded freely;
- * - `untilStored` giving up after 20 lost compare-and-sets (room-change.ts): reaching it takes 20
- *   writers landing on one room between a read and a write, which no test can arrange without
- *   a stand-in store;
  * - log lines (`console.error` prefixes, and whether an error is logged, in audience.ts,
- *   countdowns.ts, handler.ts, first-slide.ts and routes.ts): not a promise;
+ *   countdowns.ts, handler.ts, first-slide.ts, routes.ts and polls/tallies.ts): not a promise;
+ *   nor is the reason guard.ts throws when a budget is spent: socket.io closes the connection
+ *   and sends no reason;
+ * - guard.ts's token bucket refusing at `tokens < cost` versus `<=`: tokens refill continuously
+ *   by the clock, so they equal the cost exactly only when no time at all has passed since the
+ *   last event; the burst tests count the 40th event served and the 41st refused either way;
+ * - a coalesced broadcast whose lease is held by another process (audience.ts's createCoalescer
+ *   and polls/tallies.ts, `!claim` mutated to false, or the lease key to ''): in one process
+ *   the lease is always granted (memory live); with several, sending anyway only sends the same
+ *   state twice. The two-node test runs its servers in child processes, where no mutant is on;
  * - `consumedPoints >` versus `>=` in address-limits.ts's lookUp: the guess that spends the
  *   budget also blocks the address (consumed past the budget), so both comparisons read the same;
  *   and its `.catch(() => null)` mutated to `() => undefined`: both read as "no record"; and a
@@ -62,6 +68,18 @@
  * - snapshotFor tallying only for a presenter or a revealed poll (the condition mutated to true,
  *   or the student's empty results to a non-empty list): a student's view of an unrevealed poll
  *   drops results whatever it is given, so the condition saves work, which no test may time.
+ *
+ * And in server/polls, server/rooms and server/protocol:
+ * - tallies.ts forgetting quiet polls past 1,000 (the condition or comparison mutated): a poll
+ *   whose last send is over an interval old is due either way, so only memory use differs; and
+ *   sending at once only when the wait is over 0 ms (`wait < 0`): a 0 ms timer sends it the same;
+ * - poll.ts: numericBounds reading a non-numeric poll's min/max (the compiler gives none), an
+ *   empty histogram's early return (Array.from of length -Infinity + 1 is already empty), and the
+ *   last bin's `v <= to` mutated to true (its `to` is the largest value);
+ * - first-slide.ts's decodeFirstSlide: its check for no header mutated away, or its catch
+ *   emptied: Buffer.from(null) and JSON.parse('') throw, and a function that falls out of its
+ *   catch returns undefined, so the page gets no first slide either way;
+ * - room.ts's findDeckPoll cache per deck (`if (!polls)` mutated to true): the same map, rebuilt.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 export default {
