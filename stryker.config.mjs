@@ -73,9 +73,8 @@
  * - tallies.ts forgetting quiet polls past 1,000 (the condition or comparison mutated): a poll
  *   whose last send is over an interval old is due either way, so only memory use differs; and
  *   sending at once only when the wait is over 0 ms (`wait < 0`): a 0 ms timer sends it the same;
- * - poll.ts: numericBounds reading a non-numeric poll's min/max (the compiler gives none), an
- *   empty histogram's early return (Array.from of length -Infinity + 1 is already empty), and the
- *   last bin's `v <= to` mutated to true (its `to` is the largest value);
+ * - poll.ts: numericBounds reading a non-numeric poll's min/max (the compiler gives none), and an
+ *   empty histogram's early return (Array.from of length -Infinity + 1 is already empty);
  * - first-slide.ts's decodeFirstSlide: its check for no header mutated away, or its catch
  *   emptied: Buffer.from(null) and JSON.parse('') throw, and a function that falls out of its
  *   catch returns undefined, so the page gets no first slide either way;

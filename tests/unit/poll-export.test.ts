@@ -39,6 +39,8 @@ describe('the export of a numeric poll', () => {
     expect(rows(numeric(2), values(2, 3, 3.5, 4, 9.5, 10)).filter((a) => a.correct).map((a) => a.answer)).toEqual(['2 to 3']);
     expect(rows(numeric(10), values(2, 3, 3.5, 4, 9.5, 10)).filter((a) => a.correct).map((a) => a.answer)).toEqual(['9 to 10']);
     expect(rows(numeric(4.5), values(2, 3, 3.5, 4, 9.5, 10)).filter((a) => a.correct).map((a) => a.answer)).toEqual(['4 to 5']);
+    // An answer outside every bin is marked nowhere.
+    for (const outside of [1, 11]) expect(rows(numeric(outside), values(2, 3, 3.5, 4, 9.5, 10)).filter((a) => a.correct)).toEqual([]);
     expect(rows(numeric(), values(2, 3, 3.5, 4, 9.5, 10)).filter((a) => a.correct)).toEqual([]);
   });
 });
