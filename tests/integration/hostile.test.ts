@@ -131,7 +131,7 @@ describe('floods end in a disconnect', () => {
     expect(refusals).toHaveLength(DEFAULT_LIMITS.eventBurst);
   });
 
-  it('refuses binary attachments on events that carry none, and more than one on a sheet message', async () => {
+  it('refuses binary attachments on events that carry none, more than one on a sheet message, and binary acks', async () => {
     await serve();
     const { code } = await presentedRoom();
     const socket = keep(await connectClient(server));
@@ -145,6 +145,12 @@ describe('floods end in a disconnect', () => {
     // A team-sheet header announcing two attachments, never sent: refused at once, not held.
     raw.send('452-["sheet:sync",{"predictionId":"predict-0000000000","message":{"_placeholder":true,"num":0}},{"_placeholder":true,"num":1}]');
     await rawClosed;
+
+    // A binary ack: the server asks phones for no acks, so it carries nothing the server takes.
+    const ackSocket = await rawSocket(server);
+    const ackClosed = new Promise((resolve) => ackSocket.once('close', resolve));
+    ackSocket.send('461-0[{"_placeholder":true,"num":0}]');
+    await ackClosed;
   });
 });
 
