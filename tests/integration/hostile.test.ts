@@ -310,7 +310,8 @@ describe('the clicker pairing link', () => {
 
 describe('origins and headers', () => {
   it('refuses a socket from another site’s page, accepts its own origin, PUBLIC_URL’s and ALLOWED_ORIGINS', async () => {
-    await serve({ publicUrl: 'https://class.example.org', allowedOrigins: ['http://lecture.lan:3000'] });
+    // ALLOWED_ORIGINS takes whole origins or bare hosts.
+    await serve({ publicUrl: 'https://class.example.org', allowedOrigins: ['http://lecture.lan:3000', 'projector.lan'] });
     const withOrigin = (origin: string) =>
       new Promise<boolean>((resolve) => {
         const socket = connect(server.url, { transports: ['websocket'], auth: { protocol: PROTOCOL_VERSION }, reconnection: false, forceNew: true, extraHeaders: { origin } });
@@ -322,6 +323,9 @@ describe('origins and headers', () => {
     expect(await withOrigin(`http://127.0.0.1:${server.port}`)).toBe(true);
     expect(await withOrigin('https://class.example.org')).toBe(true);
     expect(await withOrigin('http://lecture.lan:3000')).toBe(true);
+    expect(await withOrigin('https://projector.lan')).toBe(true);
+    expect(await withOrigin('http://lecture.lan:3001')).toBe(false);
+    expect(await withOrigin('not a url')).toBe(false);
     expect(await withOrigin('null')).toBe(false);
   });
 
