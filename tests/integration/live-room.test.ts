@@ -193,6 +193,15 @@ describe('bad input gets a named error and changes nothing', () => {
     await room.expectOnlyMarker(presenter);
   });
 
+  it('refuses a valid payload sent with an extra argument: an event takes one payload and its ack', async () => {
+    const { presenter } = await roomWithPresenter();
+    await request(presenter, 'slide:set', { h: 1, v: 0, f: -1 });
+    const emit = presenter.emit.bind(presenter) as (event: string, ...args: unknown[]) => void;
+    const res = await new Promise((resolve) => emit('slide:set', { h: 2, v: 0, f: -1 }, 'extra', resolve));
+    expect(res).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
+    expect(await request(presenter, 'room:snapshot', {})).toMatchObject({ ok: true, data: { version: 1, slide: { h: 1, v: 0, f: -1 } } });
+  });
+
   it('answers an unknown room with NOT_FOUND and a snapshot before joining with NOT_JOINED', async () => {
     const c = await client();
     expect(await request(c, 'room:join', { code: 'ZZZZZZ' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
