@@ -260,13 +260,17 @@ describe('one address, bounded', () => {
     await join(keep(await connectClient(server)), code, presenterSecret);
   });
 
-  it('closes a socket that has not joined a room within the pre-auth time, and keeps one that has', async () => {
+  it('closes the connection of a socket that has not joined a room within the pre-auth time, and keeps one that has', async () => {
     await serve({ limits: { preAuthTimeoutMs: 300 } });
     const { code } = await presentedRoom();
     const joined = keep(await connectClient(server));
     await join(joined, code);
     const idle = keep(await connectClient(server));
+    // The connection itself closes, not only the socket.io session on it.
+    const raw = await rawSocket(server);
+    const rawClosed = new Promise((resolve) => raw.once('close', resolve));
     await disconnected(idle);
+    await rawClosed;
     expect(joined.connected).toBe(true);
   });
 });
