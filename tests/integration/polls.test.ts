@@ -402,7 +402,10 @@ describe('a countdown', () => {
     sockets.push(presenter);
     expect(await join(presenter, room.code, room.presenterSecret)).toMatchObject({ snapshot: { poll: { id: room.poll.id, status: 'closed', results: [{ round: 1, ballots: 1 }] } } });
     const late = track(await student(server, room.code));
+    const quiet = overhear([late.socket, presenter]);
     expect(await vote(late.socket, room.poll.id, 0)).toMatchObject({ ok: false, error: { code: 'TIME_UP', message: 'Time is up: voting has closed.' } });
+    // The join above closed the round: the late vote closes nothing again, so nothing is broadcast.
+    await quiet.expectOnlyMarker(presenter);
     // A revote is a fresh round without a countdown.
     expect(await request(presenter, 'poll:revote', { pollId: room.poll.id })).toMatchObject({ ok: true, data: { round: 2, status: 'open' } });
     const second = await request<{ poll: PollState }>(presenter, 'room:snapshot', {});
