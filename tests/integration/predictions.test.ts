@@ -141,6 +141,29 @@ describe('teams', () => {
 });
 
 describe('team sheets', () => {
+  it('keeps a table’s traffic within it: a teammate’s edit and a rename reach the other table not at all, and a pick moves only the picker', async () => {
+    const room = await createRoom(server, 'team');
+    const presenter = await presenterOf(room);
+    const [a, b, c] = [await phone(room.code), await phone(room.code), await phone(room.code)];
+    await request(presenter, 'teams:configure', { mode: 'tables', tables: 2 });
+    for (const p of [a, b]) await request(p.socket, 'team:pick', { table: 1 });
+    // c's pick must not carry a or b along to table 2.
+    await request(c.socket, 'team:pick', { table: 2 });
+    await request(presenter, 'slide:set', PREDICT_SLIDE);
+    const predictionId = (await snapshot(presenter)).prediction!.id;
+    const [writer, teammate] = [await openSheet(a.socket, predictionId), await openSheet(b.socket, predictionId)];
+    await openSheet(c.socket, predictionId);
+    const otherTable = overhear([c.socket]);
+
+    const renamed = new Promise((resolve) => b.socket.on('team:state', ({ team }) => team?.members.some((m) => m.name === 'Ada') && resolve(team.id)));
+    expect(await request(a.socket, 'team:rename', { name: 'Ada' })).toMatchObject({ ok: true });
+    expect(await renamed).toBe('table-1');
+    writer.type(0, 0, '1');
+    await Promise.all(writer.acks);
+    await expect.poll(() => teammate.value(0)).toBe('1');
+    await otherTable.expectOnlyMarker(presenter);
+  });
+
   it('stops relaying a table’s edits to a student who moves to another table', async () => {
     const room = await createRoom(server, 'team');
     const presenter = await presenterOf(room);
