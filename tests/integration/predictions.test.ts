@@ -140,6 +140,19 @@ describe('teams', () => {
   });
 });
 
+describe('a room whose deck is no longer installed', () => {
+  it('can still be joined, with no prediction on screen', async () => {
+    const { code, presenterSecret, phones } = await predictionRoom(3);
+    for (const s of sockets.splice(0)) s.disconnect();
+    await server.close();
+    server = await startServer(dataDir);
+    const presenter = await connectClient(server);
+    sockets.push(presenter);
+    expect((await join(presenter, code, presenterSecret)).snapshot).toMatchObject({ code, prediction: null });
+    expect(await snapshot((await phone(code, phones[0]!.cookie)).socket)).toMatchObject({ code, prediction: null, team: { team: { id: 'team-1' } } });
+  });
+});
+
 describe('team sheets', () => {
   it('keeps a table’s traffic within it: a teammate’s edit and a rename reach the other table not at all, and a pick moves only the picker', async () => {
     const room = await createRoom(server, 'team');
@@ -394,6 +407,17 @@ describe('team sheets', () => {
 });
 
 describe('revealing a prediction', () => {
+  it('lists the board’s teams by table number, whatever order the tables filled in', async () => {
+    const room = await createRoom(server, 'team');
+    const presenter = await presenterOf(room);
+    await request(presenter, 'teams:configure', { mode: 'tables', tables: 12 });
+    for (const table of [11, 2, 10]) await request((await phone(room.code)).socket, 'team:pick', { table });
+    await request(presenter, 'slide:set', PREDICT_SLIDE);
+    const predictionId = (await snapshot(presenter)).prediction!.id;
+    const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
+    expect(board.ok && board.data.teams.map((t) => t.id)).toEqual(['table-2', 'table-10', 'table-11']);
+  });
+
   it('lists each step’s answers on the board by how many teams gave them, most first', async () => {
     const { predictionId, phones, presenter } = await predictionRoom(10);
     const teamOf = async (i: number) => (await snapshot(phones[i]!.socket)).team!.team!.id;
