@@ -465,6 +465,7 @@ describe('revealing a prediction', () => {
     // The export has every step, every team's answer and, once revealed, its verdict.
     const auth = { authorization: `Bearer ${presenterSecret}` };
     const report = (await (await fetch(`${server.url}/api/rooms/${code}/results.json`, { headers: auth })).json()) as ResultsReport;
+    // Only the prediction the room opened: the deck's second one never was.
     expect(report.predictions).toHaveLength(1);
     expect(report.predictions[0]!.steps.map((s) => [s.answer, s.revealed, s.teams.map((t) => [t.team, t.answer, t.verdict])])).toEqual([
       ['2', true, [['team-1', '2', 'right'], ['team-2', '2', 'wrong']]],
