@@ -5,11 +5,28 @@
  *
  * Mutants left alive on purpose, by kind (server/realtime and server/http):
  * - the wording of a refusal's `message` (StringLiteral): clients act on `code`, which every
- *   refusal test pins; the message is for people and may be reworded freely;
+ *   refusal test pins; the message is for people and may be reworded freely. Likewise the
+ *   reason in an admission 403 (guard.ts's allowRequest) and CLIENT_TOO_OLD's text (io.ts);
  * - log lines (`console.error` prefixes, and whether an error is logged, in audience.ts,
  *   countdowns.ts, handler.ts, first-slide.ts, routes.ts and polls/tallies.ts): not a promise;
  *   nor is the reason guard.ts throws when a budget is spent: socket.io closes the connection
  *   and sends no reason;
+ * - guard.ts charging any chunk that is not a string as bytes (the Uint8Array/ArrayBuffer check
+ *   mutated to true): engine.io hands the parser strings and Buffers only; and originAllowed's
+ *   catch for an Origin that is not a URL, emptied: its host is then undefined, which matches
+ *   nothing the server admits, so it is refused either way;
+ * - io.ts: the socket's 'error' listener (socket.io logs a parser error when there is none: a
+ *   log line), and clearing the pre-auth timer on disconnect (its event name or the clear
+ *   mutated away): disconnecting a socket already gone does nothing, and the timer lapses;
+ * - poll-view.ts's snapshotFor reading the poll again when closeIfOverdue closed nothing (`??`
+ *   mutated to `&&`): that happens only when another process closes the round between the two
+ *   reads, a race no test can arrange in one process;
+ * - prediction-view.ts: predictionStateOf's check for no prediction on screen (mutated away: the
+ *   store finds no prediction for none, null either way), and predictionReports' empty list for
+ *   a slide without a prediction (mutated to a stray entry: it has no id, so the store has no
+ *   such prediction and it is skipped either way); and the stand-in row of a team without a
+ *   sheet saying something was printed (its `prints` mutated): Python grades a row with no kind
+ *   and no value blank whatever its prints say;
  * - guard.ts's token bucket refusing at `tokens < cost` versus `<=`: tokens refill continuously
  *   by the clock, so they equal the cost exactly only when no time at all has passed since the
  *   last event; the burst tests count the 40th event served and the 41st refused either way;

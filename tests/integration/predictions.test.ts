@@ -416,6 +416,9 @@ describe('revealing a prediction', () => {
     const predictionId = (await snapshot(presenter)).prediction!.id;
     const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
     expect(board.ok && board.data.teams.map((t) => t.id)).toEqual(['table-2', 'table-10', 'table-11']);
+    // No table has opened its sheet: every step is blank for each, and no one has answered.
+    expect(board.ok && board.data.steps.map((s) => [s.answers, s.blank])).toEqual(board.ok ? board.data.steps.map(() => [[], ['table-2', 'table-10', 'table-11']]) : []);
+    expect(board.ok && board.data.steps).toHaveLength(3);
   });
 
   it('lists each step’s answers on the board by how many teams gave them, most first', async () => {
