@@ -419,6 +419,7 @@ describe('revealing a prediction', () => {
     // No table has opened its sheet: every step is blank for each, and no one has answered.
     expect(board.ok && board.data.steps.map((s) => [s.answers, s.blank])).toEqual(board.ok ? board.data.steps.map(() => [[], ['table-2', 'table-10', 'table-11']]) : []);
     expect(board.ok && board.data.steps).toHaveLength(3);
+    expect(board.ok && board.data.teams.map((t) => [t.filled, t.editing])).toEqual([[0, false], [0, false], [0, false]]);
   });
 
   it('lists each step’s answers on the board by how many teams gave them, most first', async () => {
@@ -429,9 +430,13 @@ describe('revealing a prediction', () => {
     sheets[0]!.type(0, 0, '1');
     sheets[1]!.type(0, 0, '2');
     sheets[2]!.type(0, 0, '2');
+    sheets[2]!.type(1, 0, '1');
     await Promise.all(sheets.flatMap((s) => s.acks));
     const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
-    expect(board.ok && board.data.steps[0]!.answers.map((a) => [a.label, a.teams])).toEqual([['2', ['team-2', 'team-3']], ['1', ['team-1']]]);
+    // The first next(g) gives 2: that answer is marked correct, before any reveal (the board is the presenter's).
+    expect(board.ok && board.data.steps[0]!.answers.map((a) => [a.label, a.teams, a.correct])).toEqual([['2', ['team-2', 'team-3'], true], ['1', ['team-1'], false]]);
+    // Each team's own sheet: how many rows it filled.
+    expect(board.ok && board.data.teams.map((t) => [t.id, t.filled])).toEqual([['team-1', 1], ['team-2', 1], ['team-3', 2]]);
   });
 
   it('locks the sheets and reveals step by step with the executed outcome; each team is graded by Python’s equality', async () => {
