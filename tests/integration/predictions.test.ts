@@ -435,8 +435,8 @@ describe('revealing a prediction', () => {
     const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
     // The first next(g) gives 2: that answer is marked correct, before any reveal (the board is the presenter's).
     expect(board.ok && board.data.steps[0]!.answers.map((a) => [a.label, a.teams, a.correct])).toEqual([['2', ['team-2', 'team-3'], true], ['1', ['team-1'], false]]);
-    // Each team's own sheet: how many rows it filled.
-    expect(board.ok && board.data.teams.map((t) => [t.id, t.filled])).toEqual([['team-1', 1], ['team-2', 1], ['team-3', 2]]);
+    // Each team's own members, and how many rows its own sheet has filled.
+    expect(board.ok && board.data.teams.map((t) => [t.id, t.members, t.filled])).toEqual([['team-1', 4, 1], ['team-2', 3, 1], ['team-3', 3, 2]]);
   });
 
   it('locks the sheets and reveals step by step with the executed outcome; each team is graded by Python’s equality', async () => {
@@ -482,6 +482,12 @@ describe('revealing a prediction', () => {
     ]);
     const csv = await (await fetch(`${server.url}/api/rooms/${code}/results.csv`, { headers: auth })).text();
     expect(csv).toContain(`${predictionId},next(g),team prediction,1,2,2,2,100,true\r\n`);
+    // The deck's next prediction starts with no grades: the first one's are its own.
+    await request(presenter, 'slide:set', { h: 4, v: 0, f: -1 });
+    const next = (await snapshot(presenter)).prediction!.id;
+    expect(next).not.toBe(predictionId);
+    const nextBoard = await request<PredictionBoard>(presenter, 'predict:board', { predictionId: next });
+    expect(nextBoard.ok && nextBoard.data.teams.map((t) => [t.id, t.right, t.graded])).toEqual([['team-1', 0, 0], ['team-2', 0, 0]]);
   });
 });
 
