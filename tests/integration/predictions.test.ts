@@ -431,6 +431,8 @@ describe('revealing a prediction', () => {
     sheets[1]!.type(0, 0, '2');
     sheets[2]!.type(0, 0, '2');
     sheets[2]!.type(1, 0, '1');
+    // Spaces alone fill no row.
+    sheets[0]!.type(1, 0, '  ');
     await Promise.all(sheets.flatMap((s) => s.acks));
     const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
     // The first next(g) gives 2: that answer is marked correct, before any reveal (the board is the presenter's).
