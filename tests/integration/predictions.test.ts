@@ -427,6 +427,8 @@ describe('revealing a prediction', () => {
     const teamOf = async (i: number) => (await snapshot(phones[i]!.socket)).team!.team!.id;
     expect([await teamOf(0), await teamOf(4), await teamOf(7)]).toEqual(['team-1', 'team-2', 'team-3']);
     const sheets = [await openSheet(phones[0]!.socket, predictionId), await openSheet(phones[4]!.socket, predictionId), await openSheet(phones[7]!.socket, predictionId)];
+    // Edits push the board to the presenter by themselves (coalesced), with no request.
+    const pushed = new Promise<PredictionBoard>((resolve) => presenter.on('predict:board', (board) => board.teams.map((t) => t.filled).join() === '1,1,2' && board.steps[0]!.answers.length === 2 && resolve(board)));
     sheets[0]!.type(0, 0, '1');
     sheets[1]!.type(0, 0, '2');
     sheets[2]!.type(0, 0, '2');
@@ -439,6 +441,7 @@ describe('revealing a prediction', () => {
     expect(board.ok && board.data.steps[0]!.answers.map((a) => [a.label, a.teams, a.correct])).toEqual([['2', ['team-2', 'team-3'], true], ['1', ['team-1'], false]]);
     // Each team's own members, and how many rows its own sheet has filled.
     expect(board.ok && board.data.teams.map((t) => [t.id, t.members, t.filled])).toEqual([['team-1', 4, 1], ['team-2', 3, 1], ['team-3', 3, 2]]);
+    expect(await pushed).toEqual(board.ok && { ...board.data, teams: board.data.teams.map((t) => ({ ...t, editing: expect.any(Boolean) })) });
   });
 
   it('locks the sheets and reveals step by step with the executed outcome; each team is graded by Python’s equality', async () => {
