@@ -27,9 +27,10 @@
  *   such prediction and it is skipped either way); and the stand-in row of a team without a
  *   sheet saying something was printed (its `prints` mutated): Python grades a row with no kind
  *   and no value blank whatever its prints say;
- * - createBoards reading the room before it pushes a board (`if (room)` mutated to true: a room
- *   is never deleted while its presenters are connected), and a coalescer's close emptied
- *   (its timers are unref'd; one that fires after the server closed only logs);
+ * - createBoards' check that the room is still there before it pushes a board (`if (room)`
+ *   mutated to true: a push for a room swept meanwhile fails in the coalescer's catch, which
+ *   only logs), and a coalescer's close emptied (its timers are unref'd; one that fires after
+ *   the server closed only logs);
  * - guard.ts's token bucket refusing at `tokens < cost` versus `<=`: tokens refill continuously
  *   by the clock, so they equal the cost exactly only when no time at all has passed since the
  *   last event; the burst tests count the 40th event served and the 41st refused either way;
