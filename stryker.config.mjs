@@ -29,8 +29,8 @@
  *   and no value blank whatever its prints say;
  * - createBoards' check that the room is still there before it pushes a board (`if (room)`
  *   mutated to true: a push for a room swept meanwhile fails in the coalescer's catch, which
- *   only logs), and a coalescer's close emptied (its timers are unref'd; one that fires after
- *   the server closed only logs);
+ *   only logs), and the close of a coalescer, of the audience or of the countdowns emptied
+ *   (their timers are unref'd; one that fires after the server closed only logs);
  * - guard.ts's token bucket refusing at `tokens < cost` versus `<=`: tokens refill continuously
  *   by the clock, so they equal the cost exactly only when no time at all has passed since the
  *   last event; the burst tests count the 40th event served and the 41st refused either way;
