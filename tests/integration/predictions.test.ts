@@ -407,6 +407,25 @@ describe('team sheets', () => {
 });
 
 describe('revealing a prediction', () => {
+  it('shows a team as editing for 10 s after its last edit, and a sheet only opened as not', async () => {
+    await server.close();
+    let clock = Date.now();
+    server = await startServer(dataDir, { now: () => clock }, PREDICT_DECKS);
+    const { predictionId, phones, presenter } = await predictionRoom(8);
+    const typing = await openSheet(phones[0]!.socket, predictionId);
+    await openSheet(phones[4]!.socket, predictionId);
+    typing.type(0, 0, '2');
+    await Promise.all(typing.acks);
+    const editing = async () => {
+      const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
+      return board.ok && board.data.teams.map((t) => [t.id, t.editing]);
+    };
+    clock += 9_999;
+    expect(await editing()).toEqual([['team-1', true], ['team-2', false]]);
+    clock += 1;
+    expect(await editing()).toEqual([['team-1', false], ['team-2', false]]);
+  });
+
   it('lists the board’s teams by table number, whatever order the tables filled in', async () => {
     const room = await createRoom(server, 'team');
     const presenter = await presenterOf(room);
