@@ -31,6 +31,8 @@
  *   mutated to true: a push for a room swept meanwhile fails in the coalescer's catch, which
  *   only logs), and the close of a coalescer, of the audience or of the countdowns emptied
  *   (their timers are unref'd; one that fires after the server closed only logs);
+ * - guard.ts keeping an address's count at 0 when its last connection closes (`left > 0`
+ *   mutated to true or `>=`) instead of forgetting it: only memory use differs;
  * - guard.ts's token bucket refusing at `tokens < cost` versus `<=`: tokens refill continuously
  *   by the clock, so they equal the cost exactly only when no time at all has passed since the
  *   last event; the burst tests count the 40th event served and the 41st refused either way;

@@ -211,6 +211,17 @@ describe('one address, bounded', () => {
     expect(open).toBe(DEFAULT_LIMITS.connectionsPerAddress - 1);
   }, 60_000);
 
+  it('gives an address its connections back as they close', async () => {
+    await serve({ limits: { connectionsPerAddress: 2 } });
+    const first = keep(await connectClient(server));
+    keep(await connectClient(server));
+    await expect(connectClient(server)).rejects.toThrow();
+    first.disconnect();
+    // The server counts the close when it sees it: the next connection is let in from then on.
+    await expect.poll(() => connectClient(server).then((s) => (keep(s), true), () => false)).toBe(true);
+    await expect(connectClient(server)).rejects.toThrow();
+  });
+
   it(`mints at most ${DEFAULT_LIMITS.votersPerAddressPerMinute} voter ids per address per minute; a phone without one follows but cannot vote`, async () => {
     await serve();
     const { code, presenter } = await presentedRoom();
