@@ -25,8 +25,8 @@
  *   store finds no prediction for none, null either way), and predictionReports' empty list for
  *   a slide without a prediction (mutated to a stray entry: it has no id, so the store has no
  *   such prediction and it is skipped either way); and the stand-in row of a team without a
- *   sheet saying something was printed (its `prints` mutated): Python grades a row with no kind
- *   and no value blank whatever its prints say;
+ *   sheet saying something was printed (its `prints` mutated), or emptied to `{}`: Python
+ *   grades a row with no kind and no value blank whatever its prints say;
  * - createBoards' check that the room is still there before it pushes a board (`if (room)`
  *   mutated to true: a push for a room swept meanwhile fails in the coalescer's catch, which
  *   only logs), and the close of a coalescer, of the audience or of the countdowns emptied
