@@ -84,6 +84,9 @@
  *   undefined` (getHeaders holds no undefined); how hard it compresses (`quick`, size only); and
  *   its handler for a compression that fails (zlib does not fail on bytes in memory, which no
  *   test can arrange; without the handler the page's waiters would wait instead of re-rendering);
+ * - io.ts's `serveClient: false` mutated to true: socket.io serves its client script only from
+ *   a server it attaches to, and this one is bound to an engine of its own (io.bind), so no
+ *   such route exists either way;
  * - the socket.io adapter passed to the server (io.ts): only two processes sharing a Redis use
  *   it, and that test runs its servers in child processes, where no mutant is switched on;
  * - which view poll-view.ts asks `pollState` for when it means the presenter's ('presenter'
