@@ -84,6 +84,8 @@
  *   undefined` (getHeaders holds no undefined); how hard it compresses (`quick`, size only); and
  *   its handler for a compression that fails (zlib does not fail on bytes in memory, which no
  *   test can arrange; without the handler the page's waiters would wait instead of re-rendering);
+ * - io.ts's `httpCompression: false` mutated to true: it compresses long-polling responses
+ *   only, which decode the same (phones use the websocket);
  * - io.ts's `serveClient: false` mutated to true: socket.io serves its client script only from
  *   a server it attaches to, and this one is bound to an engine of its own (io.bind), so no
  *   such route exists either way;
