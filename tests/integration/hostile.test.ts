@@ -114,6 +114,13 @@ describe('floods end in a disconnect', () => {
     await closed;
   });
 
+  it('declines per-message compression on the websocket, though the client offers it (it costs memory per socket)', async () => {
+    await serve();
+    const raw = await rawSocket(server);
+    expect(raw.extensions).toBe('');
+    raw.close();
+  });
+
   it('charges every connect packet after the first: a flood of namespace connects ends in a disconnect', async () => {
     await serve({ limits: { eventsPerSecond: 0.001 } });
     const raw = await rawSocket(server);
