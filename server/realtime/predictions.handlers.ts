@@ -57,7 +57,6 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
   }
 
   // Locks the sheets, shows the next step's executed outcome, and fixes every team's verdict on it.
-  // Locks the sheets, shows the next step's executed outcome, and fixes every team's verdict on it.
   handle(socket, 'predict:reveal', PredictAction, 'presenter', ({ predictionId }, { code }) =>
     change(code, predictionId, async ({ prediction, key, stored }) => {
       const next = revealStep(stored, key.length);
@@ -82,33 +81,33 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
   // Any step as a one-tap poll for individuals: the authored distractors beside the executed
   // answer, or free entry counted by Python's reading of each answer.
   handle(socket, 'predict:poll', PredictPoll, 'presenter', async ({ predictionId, step }, { code }) => {
-      const { prediction, key } = await load(code, predictionId);
-      const record = key[step];
-      if (!record || record.outcome.kind === 'timeout') throw new Refusal('INVALID_PAYLOAD', `step ${step + 1} cannot be polled`);
-      const id = `${predictionId}-${step + 1}`;
-      const existing = await store.getPoll(code, id);
-      if (existing) return pollChanged(services, existing, true);
-      const answer = outcomeLabel(record.outcome);
-      const distractors = prediction.distractors[step] ?? [];
-      const options = distractors.length > 0 ? shuffled([answer, ...distractors]) : [];
-      const question = `After \`${prediction.setup}\`${step > 0 ? ` and ${prediction.steps.slice(0, step).join(', ')}` : ''}: what does ${record.call} give?`;
-      const poll: Poll = {
-        roomCode: code,
-        id,
-        question: question.slice(0, 300),
-        kind: options.length > 0 ? 'single' : 'text',
-        options,
-        correct: options.length > 0 ? [options.indexOf(answer)] : (await (await services.python()).freeLabels([answer]))[0]!,
-        revote: true,
-        round: 1,
-        status: 'open',
-        revealed: false,
-        correctShown: false,
-        closesAt: null,
-        createdAt: services.now(),
-        version: 1,
-      };
-      return pollChanged(services, await store.addPoll(poll), true);
+    const { prediction, key } = await load(code, predictionId);
+    const record = key[step];
+    if (!record || record.outcome.kind === 'timeout') throw new Refusal('INVALID_PAYLOAD', `step ${step + 1} cannot be polled`);
+    const id = `${predictionId}-${step + 1}`;
+    const existing = await store.getPoll(code, id);
+    if (existing) return pollChanged(services, existing, true);
+    const answer = outcomeLabel(record.outcome);
+    const distractors = prediction.distractors[step] ?? [];
+    const options = distractors.length > 0 ? shuffled([answer, ...distractors]) : [];
+    const question = `After \`${prediction.setup}\`${step > 0 ? ` and ${prediction.steps.slice(0, step).join(', ')}` : ''}: what does ${record.call} give?`;
+    const poll: Poll = {
+      roomCode: code,
+      id,
+      question: question.slice(0, 300),
+      kind: options.length > 0 ? 'single' : 'text',
+      options,
+      correct: options.length > 0 ? [options.indexOf(answer)] : (await (await services.python()).freeLabels([answer]))[0]!,
+      revote: true,
+      round: 1,
+      status: 'open',
+      revealed: false,
+      correctShown: false,
+      closesAt: null,
+      createdAt: services.now(),
+      version: 1,
+    };
+    return pollChanged(services, await store.addPoll(poll), true);
   });
 
   // The presenter's "what if": other arguments or more steps, run in the answer key's sandboxed,

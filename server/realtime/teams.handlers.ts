@@ -73,29 +73,29 @@ export function registerTeamHandlers(services: Services, socket: AppSocket) {
   });
 
   handle(socket, 'team:pick', TeamPick, 'member', async (input, session): Promise<MyTeam> => {
-      const participantId = studentOnly(session.role, session.participantId);
-      const room = await openRoom(services, session.code);
-      if (room.teams.mode !== 'tables') throw new Refusal('INVALID_PAYLOAD', 'The presenter forms the teams in this room.');
-      if (input.table > room.teams.tables) throw new Refusal('INVALID_PAYLOAD', `There are ${room.teams.tables} tables.`);
-      const before = await store.getParticipant(room.code, participantId);
-      const teamId = `table-${input.table}`;
-      await store.assignTeam(room.code, participantId, teamId);
-      moveSockets(services, room.code, await predictionIdsOf(services, room.code), participantId, before?.teamId ?? null, teamId);
-      if (before?.teamId && before.teamId !== teamId) await announceTeam(services, room.code, before.teamId);
-      await announceTeam(services, room.code, teamId);
-      return myTeam(services, room, participantId);
+    const participantId = studentOnly(session.role, session.participantId);
+    const room = await openRoom(services, session.code);
+    if (room.teams.mode !== 'tables') throw new Refusal('INVALID_PAYLOAD', 'The presenter forms the teams in this room.');
+    if (input.table > room.teams.tables) throw new Refusal('INVALID_PAYLOAD', `There are ${room.teams.tables} tables.`);
+    const before = await store.getParticipant(room.code, participantId);
+    const teamId = `table-${input.table}`;
+    await store.assignTeam(room.code, participantId, teamId);
+    moveSockets(services, room.code, await predictionIdsOf(services, room.code), participantId, before?.teamId ?? null, teamId);
+    if (before?.teamId && before.teamId !== teamId) await announceTeam(services, room.code, before.teamId);
+    await announceTeam(services, room.code, teamId);
+    return myTeam(services, room, participantId);
   });
 
   handle(socket, 'teams:configure', TeamsConfigure, 'presenter', async (input, { code }) => {
-      if (input.mode === 'auto') {
-        await formTeamsNow(services, code);
-        return { mode: input.mode, tables: 0 };
-      }
-      const everyone = await store.listParticipants(code);
-      await store.setTeams(code, { mode: 'tables', tables: input.tables, formed: true }, new Map());
-      const predictionIds = await predictionIdsOf(services, code);
-      for (const p of everyone) moveSockets(services, code, predictionIds, p.participantId, p.teamId, null);
-      services.io.to(code).emit('team:reset', { mode: 'tables', tables: input.tables });
-      return { mode: input.mode, tables: input.tables };
+    if (input.mode === 'auto') {
+      await formTeamsNow(services, code);
+      return { mode: input.mode, tables: 0 };
+    }
+    const everyone = await store.listParticipants(code);
+    await store.setTeams(code, { mode: 'tables', tables: input.tables, formed: true }, new Map());
+    const predictionIds = await predictionIdsOf(services, code);
+    for (const p of everyone) moveSockets(services, code, predictionIds, p.participantId, p.teamId, null);
+    services.io.to(code).emit('team:reset', { mode: 'tables', tables: input.tables });
+    return { mode: input.mode, tables: input.tables };
   });
 }

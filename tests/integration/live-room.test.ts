@@ -98,6 +98,25 @@ describe('following the presenter', () => {
     // Coalesced: three joins did not cost three broadcasts each to everyone.
     expect(counts.length).toBeLessThanOrEqual(3);
   });
+
+  it('tells one room’s presenters nothing of another room: neither its audience nor its pairing', async () => {
+    const [a, b] = [await roomWithPresenter(), await roomWithPresenter()];
+    const countsB: number[] = [];
+    b.presenter.on('room:audience', (m) => countsB.push(m.audience));
+    const listenerB = overhear([b.presenter]);
+    const heardA = nextEvent(a.presenter, 'room:audience');
+    for (const s of [await client(), await client()]) await join(s, a.code);
+    expect(await heardA).toEqual({ audience: 2 });
+    const pair = await request<{ url: string }>(a.presenter, 'presenter:pair', {});
+    if (!pair.ok) throw new Error(pair.error.code);
+    const paired = nextEvent(a.presenter, 'presenter:paired');
+    expect(await request(await client(), 'presenter:redeem', { code: a.code, token: /#pair=([\w-]+)$/.exec(pair.data.url)![1]! })).toMatchObject({ ok: true });
+    await paired;
+    // B's presenter hears its own room only: a broadcast of A's sent before would have arrived first.
+    await join(await client(), b.code);
+    await expect.poll(() => countsB).toEqual([1]);
+    await listenerB.expectOnlyMarker(b.presenter);
+  });
 });
 
 describe('who may drive', () => {
