@@ -407,6 +407,21 @@ describe('team sheets', () => {
 });
 
 describe('revealing a prediction', () => {
+  it('tells the room of a lock at the next version, and changes a prediction off screen without a word', async () => {
+    const { predictionId, phones, presenter } = await predictionRoom(3);
+    const { version } = await snapshot(phones[0]!.socket);
+    const heard = nextEvent(phones[0]!.socket, 'predict:state');
+    expect(await request(presenter, 'predict:lock', { predictionId })).toMatchObject({ ok: true, data: { status: 'locked' } });
+    expect(await heard).toMatchObject({ version: version + 1, prediction: { id: predictionId, status: 'locked' } });
+    // On the next prediction's slide, the first one unlocks quietly: the room's version and screen stay as they are.
+    await request(presenter, 'slide:set', { h: 4, v: 0, f: -1 });
+    const away = await snapshot(phones[0]!.socket);
+    const room = overhear([presenter, ...phones.map((p) => p.socket)]);
+    expect(await request(presenter, 'predict:unlock', { predictionId })).toMatchObject({ ok: true, data: { id: predictionId, status: 'open' } });
+    expect(await snapshot(phones[0]!.socket)).toStrictEqual(away);
+    await room.expectOnlyMarker(presenter);
+  });
+
   it('shows a team as editing for 10 s after its last edit, and a sheet only opened as not', async () => {
     await server.close();
     let clock = Date.now();
