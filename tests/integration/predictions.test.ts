@@ -4,7 +4,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import type { RunningServer } from '../../server/app';
 import type { MyTeam, PollState, PredictionBoard, PredictionState, ResultsReport, RoomSnapshot, StepRecord } from '../../server/protocol';
-import { ERROR_CODES } from '../../server/protocol';
+import { ERROR_CODES, ERROR_MESSAGES } from '../../server/protocol';
 import { DEFAULT_LIMITS } from '../../server/config';
 import type { Client } from '../support/server';
 import { overhear } from '../support/broadcasts';
@@ -289,6 +289,25 @@ describe('team sheets', () => {
     // Another room on the same deck has not reached the prediction's slide yet.
     const other = await presenterOf(await createRoom(server, 'team'));
     expect(await request(other, 'predict:lock', { predictionId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
+  it('refuses every presenter action from a student FORBIDDEN, changing nothing and broadcasting nothing', async () => {
+    const { predictionId, phones, presenter } = await predictionRoom(3);
+    const student = phones[0]!.socket;
+    const before = await snapshot(student);
+    const room = overhear([presenter, ...phones.map((p) => p.socket)]);
+    const actions: [string, object][] = [
+      ['predict:lock', { predictionId }],
+      ['predict:unlock', { predictionId }],
+      ['predict:reveal', { predictionId }],
+      ['predict:board', { predictionId }],
+      ['predict:poll', { predictionId, step: 0 }],
+      ['predict:whatif', { predictionId, steps: ['next(g)'] }],
+      ['teams:configure', { mode: 'tables', tables: 3 }],
+    ];
+    for (const [event, payload] of actions) expect(await request(student, event, payload), event).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: ERROR_MESSAGES.FORBIDDEN } });
+    expect(await snapshot(student)).toStrictEqual(before);
+    await room.expectOnlyMarker(presenter);
   });
 
   it.each([
@@ -577,6 +596,27 @@ describe('prediction polls and what-ifs', () => {
     expect(await snapshot(presenter)).toStrictEqual(before);
     await room.expectOnlyMarker(presenter);
   }, 60_000); // a free-entry step's answer is read by Pyodide, which starts slowly on a busy machine
+
+  it('reveals a step shown but not scored without grading it, and refuses to poll a step that never finished', async () => {
+    const room = await createRoom(server, 'spin');
+    const presenter = await presenterOf(room);
+    const phones = [await phone(room.code), await phone(room.code), await phone(room.code)];
+    await request(presenter, 'slide:set', PREDICT_SLIDE);
+    const predictionId = (await snapshot(presenter)).prediction!.id;
+    const sheet = await openSheet(phones[0]!.socket, predictionId);
+    sheet.type(0, 0, '1');
+    sheet.type(1, 0, '2');
+    await Promise.all(sheet.acks);
+    for (let i = 0; i < 3; i++) expect((await request(presenter, 'predict:reveal', { predictionId })).ok).toBe(true);
+    const { prediction } = await snapshot(phones[1]!.socket);
+    expect(prediction!.revealed.map((r) => r.outcome)).toEqual([{ kind: 'value', repr: '1' }, { kind: 'value', repr: '2' }, { kind: 'timeout' }]);
+    // The second step is right as typed, but not scored; the third, left blank, is.
+    expect(prediction!.grades).toEqual({ 'team-1': ['right', null, 'blank'] });
+    const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
+    expect(board.ok && board.data.teams.map((t) => [t.id, t.right, t.graded])).toEqual([['team-1', 1, 2]]);
+    expect(await request(presenter, 'predict:poll', { predictionId, step: 2 })).toEqual({ ok: false, error: { code: 'INVALID_PAYLOAD', message: 'step 3 cannot be polled' } });
+    expect(await request<PollState>(presenter, 'predict:poll', { predictionId, step: 1 })).toMatchObject({ ok: true, data: { id: `${predictionId}-2`, kind: 'text', correct: '2' } });
+  }, 60_000); // Pyodide grades the reveals; it starts slowly on a busy machine
 
   it('runs the presenter’s what-if in the sandboxed interpreter, with literal arguments only', async () => {
     const { predictionId, phones, presenter } = await predictionRoom(3);
