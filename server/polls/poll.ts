@@ -1,6 +1,6 @@
 import type { AdHocPoll, Choice, PollState, PollStatus, RoundTally } from '../protocol';
 import type { DeckPoll, PollKind } from '../decks/types';
-import { binHolds } from '../protocol';
+import { POLL_LIMITS, binHolds } from '../protocol';
 import { Refusal } from '../errors';
 
 /** A poll in a room, deck-defined or written on the spot, with its current round. */
@@ -32,6 +32,12 @@ export function pollFromDeck(roomCode: string, def: DeckPoll, now: number): Poll
   const options = def.kind === 'single' || def.kind === 'multiple' ? def.options : [];
   const correct = 'correct' in def ? def.correct : undefined;
   return { roomCode, id: def.id, question: def.question, kind: def.kind, options, ...(correct !== undefined ? { correct } : {}), revote: def.revote, round: 1, status: 'open', revealed: false, correctShown: false, closesAt: null, createdAt: now, version: 1 };
+}
+
+/** A prediction step's poll question: what its call gives after the setup and the steps before it, cut to an ad hoc question's length. */
+export function stepQuestion(setup: string, before: string[], call: string): string {
+  const question = `After \`${setup}\`${before.length > 0 ? ` and ${before.join(', ')}` : ''}: what does ${call} give?`;
+  return question.length > POLL_LIMITS.question ? `${question.slice(0, POLL_LIMITS.question - 1)}…` : question;
 }
 
 export function pollFromAdHoc(roomCode: string, id: string, input: AdHocPoll, now: number): Poll {

@@ -5,6 +5,7 @@ import { Refusal } from '../errors';
 import { outcomeLabel } from '../predictions/outcome';
 import { findDeckPrediction, lockPrediction, predictionState, revealStep, unlockPrediction } from '../predictions/prediction';
 import type { RoomPrediction } from '../predictions/sheet';
+import { pollFromAdHoc, stepQuestion } from '../polls/poll';
 import type { Poll } from '../polls/poll';
 import { handle, inArrivalOrder } from './handler';
 import { openRoom } from './open-room';
@@ -90,23 +91,12 @@ export function registerPredictionHandlers(services: Services, socket: AppSocket
     const answer = outcomeLabel(record.outcome);
     const distractors = prediction.distractors[step] ?? [];
     const options = distractors.length > 0 ? shuffled([answer, ...distractors]) : [];
-    const question = `After \`${prediction.setup}\`${step > 0 ? ` and ${prediction.steps.slice(0, step).join(', ')}` : ''}: what does ${record.call} give?`;
-    const poll: Poll = {
-      roomCode: code,
-      id,
-      question: question.slice(0, 300),
-      kind: options.length > 0 ? 'single' : 'text',
-      options,
-      correct: options.length > 0 ? [options.indexOf(answer)] : (await (await services.python()).freeLabels([answer]))[0]!,
-      revote: true,
-      round: 1,
-      status: 'open',
-      revealed: false,
-      correctShown: false,
-      closesAt: null,
-      createdAt: services.now(),
-      version: 1,
-    };
+    const question = stepQuestion(prediction.setup, prediction.steps.slice(0, step), record.call);
+    const now = services.now();
+    const poll: Poll =
+      options.length > 0
+        ? pollFromAdHoc(code, id, { kind: 'single', question, options, correct: [options.indexOf(answer)] }, now)
+        : { ...pollFromAdHoc(code, id, { kind: 'text', question }, now), correct: (await (await services.python()).freeLabels([answer]))[0]! };
     return pollChanged(services, await store.addPoll(poll), true);
   });
 

@@ -568,7 +568,7 @@ describe('prediction polls and what-ifs', () => {
     const { predictionId, phones, presenter } = await predictionRoom(3);
     const opened = await request<PollState>(presenter, 'predict:poll', { predictionId, step: 1 });
     if (!opened.ok) throw new Error(opened.error.code);
-    expect(opened.data).toMatchObject({ kind: 'text', correct: '1' });
+    expect(opened.data).toMatchObject({ kind: 'text', correct: '1', revote: true, status: 'open', revealed: false });
     for (const [i, text] of ['1.0', ' 1', 'StopIteration'].entries()) await request(phones[i]!.socket, 'poll:vote', { pollId: opened.data.id, round: 1, choice: { text } });
     const revealed = await request<PollState>(presenter, 'poll:reveal', { pollId: opened.data.id });
     expect(revealed.ok && revealed.data.results![0]).toMatchObject({ kind: 'text', words: [{ text: '1', count: 2 }, { text: 'StopIteration', count: 1 }] });

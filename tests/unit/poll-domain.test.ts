@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Choice } from '../../server/protocol';
-import { checkChoice, isOverdue, numericBounds, pollFromAdHoc, pollFromDeck, resetPoll, revealPoll, showSplit, startCountdown, tallyRound } from '../../server/polls/poll';
+import { checkChoice, isOverdue, numericBounds, pollFromAdHoc, pollFromDeck, resetPoll, revealPoll, showSplit, startCountdown, stepQuestion, tallyRound } from '../../server/polls/poll';
 import type { Poll } from '../../server/polls/poll';
 import { Refusal } from '../../server/errors';
 
@@ -46,6 +46,16 @@ describe('making a poll', () => {
     expect(adHoc('multiple', [2])).toBe('INVALID_PAYLOAD');
     expect(adHoc('multiple', [0, 5])).toBe('INVALID_PAYLOAD');
     expect(adHoc('single', [0, 1])).toBe('INVALID_PAYLOAD');
+  });
+
+  it('asks a prediction step after the setup and the steps before it, cut to an ad hoc question’s 300 characters', () => {
+    expect(stepQuestion('g = gen()', [], 'next(g)')).toBe('After `g = gen()`: what does next(g) give?');
+    expect(stepQuestion('g = gen()', ['next(g)', 'g.send(1)'], 'g.close()')).toBe('After `g = gen()` and next(g), g.send(1): what does g.close() give?');
+    // 'After `g = gen()` and ' and ': what does next(g) give?' are 47 characters: with 253 more, exactly 300, kept whole.
+    const fits = stepQuestion('g = gen()', ['x'.repeat(253)], 'next(g)');
+    expect([fits.length, fits.endsWith('give?')]).toEqual([300, true]);
+    const long = stepQuestion('g = gen()', ['x'.repeat(254)], 'next(g)');
+    expect([long.length, long.endsWith('giv…')]).toEqual([300, true]);
   });
 });
 
