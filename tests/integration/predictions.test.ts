@@ -600,9 +600,11 @@ describe('prediction polls and what-ifs', () => {
   it('reveals a step shown but not scored without grading it, and refuses to poll a step that never finished', async () => {
     const room = await createRoom(server, 'spin');
     const presenter = await presenterOf(room);
-    const phones = [await phone(room.code), await phone(room.code), await phone(room.code)];
+    const phones = [];
+    for (let i = 0; i < 6; i++) phones.push(await phone(room.code));
     await request(presenter, 'slide:set', PREDICT_SLIDE);
     const predictionId = (await snapshot(presenter)).prediction!.id;
+    const mine = (await snapshot(phones[0]!.socket)).team!.team!.id;
     const sheet = await openSheet(phones[0]!.socket, predictionId);
     sheet.type(0, 0, '1');
     sheet.type(1, 0, '2');
@@ -610,10 +612,11 @@ describe('prediction polls and what-ifs', () => {
     for (let i = 0; i < 3; i++) expect((await request(presenter, 'predict:reveal', { predictionId })).ok).toBe(true);
     const { prediction } = await snapshot(phones[1]!.socket);
     expect(prediction!.revealed.map((r) => r.outcome)).toEqual([{ kind: 'value', repr: '1' }, { kind: 'value', repr: '2' }, { kind: 'timeout' }]);
-    // The second step is right as typed, but not scored; the third, left blank, is.
-    expect(prediction!.grades).toEqual({ 'team-1': ['right', null, 'blank'] });
+    // The second step is right as typed, but not scored; the third, left blank, is. The other team never opened its sheet: blank.
+    const other = mine === 'team-1' ? 'team-2' : 'team-1';
+    expect(prediction!.grades).toEqual({ [mine]: ['right', null, 'blank'], [other]: ['blank', null, 'blank'] });
     const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
-    expect(board.ok && board.data.teams.map((t) => [t.id, t.right, t.graded])).toEqual([['team-1', 1, 2]]);
+    expect(board.ok && board.data.teams.map((t) => [t.id, t.right, t.graded])).toEqual([['team-1', mine === 'team-1' ? 1 : 0, 2], ['team-2', mine === 'team-2' ? 1 : 0, 2]]);
     expect(await request(presenter, 'predict:poll', { predictionId, step: 2 })).toEqual({ ok: false, error: { code: 'INVALID_PAYLOAD', message: 'step 3 cannot be polled' } });
     expect(await request<PollState>(presenter, 'predict:poll', { predictionId, step: 1 })).toMatchObject({ ok: true, data: { id: `${predictionId}-2`, kind: 'text', correct: '2' } });
   }, 60_000); // Pyodide grades the reveals; it starts slowly on a busy machine
