@@ -460,6 +460,21 @@ describe('revealing a prediction', () => {
     expect(await editing()).toEqual([['team-1', false], ['team-2', false]]);
   });
 
+  it('pushes the board to a presenter device that joins while a prediction is on screen', async () => {
+    const room = await createRoom(server, 'team');
+    const presenter = await presenterOf(room);
+    for (let i = 0; i < 3; i++) await phone(room.code);
+    const first = nextEvent(presenter, 'predict:board');
+    await request(presenter, 'slide:set', PREDICT_SLIDE);
+    // The push the move asked for has gone: only the join can push the next one.
+    const { predictionId } = await first;
+    const laptop = await connectClient(server);
+    sockets.push(laptop);
+    const pushed = nextEvent(laptop, 'predict:board');
+    await join(laptop, room.code, room.presenterSecret);
+    expect(await pushed).toMatchObject({ predictionId, teams: [{ id: 'team-1', members: 3 }] });
+  });
+
   it('lists the board’s teams by table number, whatever order the tables filled in', async () => {
     const room = await createRoom(server, 'team');
     const presenter = await presenterOf(room);
@@ -628,6 +643,8 @@ describe('prediction polls and what-ifs', () => {
     for (const step of ['g.send(__import__("os").getpid())', 'g.throw(SystemExit.__subclasses__())', 'print(1)', 'next(h)']) {
       expect(await request(presenter, 'predict:whatif', { predictionId, steps: [step] }), step).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD' } });
     }
+    // The refusal names the first step that may not run, counted from 1.
+    expect(await request(presenter, 'predict:whatif', { predictionId, steps: ['next(g)', 'print(1)', 'next(h)'] })).toMatchObject({ ok: false, error: { code: 'INVALID_PAYLOAD', message: expect.stringMatching(/^step 2 \(print\(1\)\): \w/) } });
     expect(await request(phones[0]!.socket, 'predict:whatif', { predictionId, steps: ['next(g)'] })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   });
 });
