@@ -159,6 +159,28 @@ describe('floods end in a disconnect', () => {
     ackSocket.send('461-0[{"_placeholder":true,"num":0}]');
     await ackClosed;
   });
+
+  it('closes the whole connection of a sender whose sheet message is refused, not only its session', async () => {
+    await serve({}, PREDICT_DECKS);
+    const room = await createRoom(server, 'team');
+    const presenter = keep(await connectClient(server));
+    await join(presenter, room.code, room.presenterSecret);
+    await request(presenter, 'slide:set', { h: 1, v: 0, f: -1 });
+    const snapshot = await request<{ prediction: { id: string } }>(presenter, 'room:snapshot', {});
+    if (!snapshot.ok) throw new Error(snapshot.error.code);
+    // A hand-made client: socket.io's own closes its connection when its last session ends, this one would not.
+    const raw = await rawSocket(server);
+    const packets: string[] = [];
+    raw.on('message', (data) => packets.push(String(data)));
+    const closed = new Promise((resolve) => raw.once('close', resolve));
+    raw.send(`420["room:join",${JSON.stringify({ code: room.code, presenterSecret: room.presenterSecret })}]`);
+    await expect.poll(() => packets.some((p) => p.startsWith('430[{"ok":true'))).toBe(true);
+    // A sync step 1 whose state vector claims 5 bytes and has 1: the sheet worker cannot decode it.
+    raw.send(`451-1["sheet:sync",${JSON.stringify({ predictionId: snapshot.data.prediction.id, teamId: 'team-1', message: { _placeholder: true, num: 0 } })}]`);
+    raw.send(Buffer.from([0, 5, 1]));
+    await closed;
+    expect(packets.find((p) => p.startsWith('431'))).toMatch(/^431\[\{"ok":false,"error":\{"code":"UPDATE_REFUSED"/);
+  });
 });
 
 /** A raw engine.io websocket speaking socket.io by hand, connected to the main namespace. */
@@ -168,6 +190,8 @@ async function rawSocket(target: RunningServer, headers: Record<string, string> 
     ws.once('message', resolve); // engine.io open packet
     ws.once('error', reject);
   });
+  // Answers the server's pings as socket.io's client does: the connection closes only when the server closes it.
+  ws.on('message', (data) => String(data) === '2' && ws.send('3'));
   const connected = new Promise((resolve) => ws.once('message', resolve));
   ws.send(`40${JSON.stringify({ protocol: PROTOCOL_VERSION })}`);
   await connected;

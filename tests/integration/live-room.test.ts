@@ -45,6 +45,15 @@ describe('following the presenter', () => {
     for (const msg of await Promise.all(received)) expect(msg).toEqual({ version: 1, slide: { h: 1, v: 0, f: 0 } });
   });
 
+  it('sends a move between plain slides as the slide alone: no poll or prediction news', async () => {
+    const { code, presenter } = await roomWithPresenter();
+    const student = await client();
+    await join(student, code);
+    const room = overhear([student, presenter]);
+    expect(await request(presenter, 'slide:set', { h: 2, v: 0, f: -1 })).toEqual({ ok: true, data: { version: 1 } });
+    await room.expectOnlyMarker(presenter, 7, [['room:state', { version: 1, slide: { h: 2, v: 0, f: -1 } }]]);
+  });
+
   it('gives a late joiner the current slide and fragment at once', async () => {
     const { code, presenter } = await roomWithPresenter();
     await request(presenter, 'slide:set', { h: 2, v: 0, f: 1 });

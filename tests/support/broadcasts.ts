@@ -8,7 +8,8 @@ const COALESCED = new Set(['room:audience', 'poll:tally', 'predict:board']);
 /**
  * Records every broadcast the given sockets hear from now on. `expectOnlyMarker` proves that
  * what happened since broadcast nothing: the presenter sends a known-good event (setting up
- * tables, which tells the whole room `team:reset`) and each socket must hear exactly that.
+ * tables, which tells the whole room `team:reset`) and each socket must hear exactly that
+ * (after exactly `first`, for a step that broadcasts).
  * A socket hears the server's messages in the order sent, so a broadcast from anything
  * before the marker would have arrived first: no waiting on a clock.
  */
@@ -22,7 +23,7 @@ export function overhear(sockets: Client[]) {
   });
   return {
     heard,
-    async expectOnlyMarker(presenter: Client, tables = 7) {
+    async expectOnlyMarker(presenter: Client, tables = 7, first: [string, unknown][] = []) {
       const marker = { mode: 'tables', tables };
       const arrived = sockets.map(
         (socket) =>
@@ -37,7 +38,7 @@ export function overhear(sockets: Client[]) {
       );
       expect(await request(presenter, 'teams:configure', { mode: 'tables', tables })).toEqual({ ok: true, data: marker });
       await Promise.all(arrived);
-      for (const log of heard) expect(log).toEqual([['team:reset', marker]]);
+      for (const log of heard) expect(log).toEqual([...first, ['team:reset', marker]]);
     },
   };
 }
