@@ -289,6 +289,10 @@ describe('team sheets', () => {
     // Another room on the same deck has not reached the prediction's slide yet.
     const other = await presenterOf(await createRoom(server, 'team'));
     expect(await request(other, 'predict:lock', { predictionId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    // The deck's second prediction, opened in the other room only: this room's sheets for it are not there yet.
+    await request(other, 'slide:set', { h: 4, v: 0, f: -1 });
+    const second = (await snapshot(other)).prediction!.id;
+    expect(await new SheetClient(second).open(phones[0]!.socket)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('refuses every presenter action from a student FORBIDDEN, changing nothing and broadcasting nothing', async () => {
