@@ -206,7 +206,7 @@ describe('team sheets', () => {
 
   it('converges two teammates after concurrent edits of the same row, and after one edits offline', async () => {
     const { code, predictionId, phones } = await predictionRoom(4);
-    const [a, b] = [await openSheet(phones[0]!.socket, predictionId), await openSheet(phones[1]!.socket, predictionId)];
+    const [a, b, c] = [await openSheet(phones[0]!.socket, predictionId), await openSheet(phones[1]!.socket, predictionId), await openSheet(phones[2]!.socket, predictionId)];
     expect(a.rows().length).toBe(3);
     a.type(0, 0, '2');
     b.type(0, 0, 'None');
@@ -420,12 +420,17 @@ describe('team sheets', () => {
 
   it('shows teammates who is on which row, named and coloured by the server, and refuses presence in someone else’s name', async () => {
     const { predictionId, phones, teams } = await predictionRoom(4);
-    const [a, b] = [await openSheet(phones[0]!.socket, predictionId), await openSheet(phones[1]!.socket, predictionId)];
+    const [a, b, c] = [await openSheet(phones[0]!.socket, predictionId), await openSheet(phones[1]!.socket, predictionId), await openSheet(phones[2]!.socket, predictionId)];
     a.awareness.setLocalStateField('user', { name: 'Forged', color: '#000' });
     expect(await a.showRow(2)).toEqual({ ok: true, data: {} });
     await expect.poll(() => b.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { name: teams[0]!.me.name, color: teams[0]!.me.color }, row: 2 });
     b.doc.clientID = a.doc.clientID;
     expect(await b.showRow(1)).toMatchObject({ ok: false, error: { code: 'UPDATE_REFUSED' } });
+    // The phone opens its sheet again, naming its own team, then goes: its teammates stop seeing it.
+    await expect.poll(() => c.awareness.getStates().has(a.doc.clientID)).toBe(true);
+    expect((await new SheetClient(predictionId).open(phones[0]!.socket, teams[0]!.team!.id)).ok).toBe(true);
+    phones[0]!.socket.disconnect();
+    await expect.poll(() => c.awareness.getStates().has(a.doc.clientID)).toBe(false);
   });
 });
 
