@@ -65,7 +65,6 @@ export function registerSheetHandlers(services: Services, socket: AppSocket) {
       const reply = await services.sheets.read(ref, input.message);
       if (reply.refused) return refuseAndDisconnect(reply.refused);
       await socket.join(room);
-      if (!sheets.has(room)) sheets.set(room, { code: ref.code, predictionId: ref.predictionId, teamId: ref.teamId });
       return { messages: reply.messages!, awareness: reply.awareness ?? null };
     }
     // Stored only while the prediction is open and on screen, checked in the same transaction as
@@ -93,7 +92,6 @@ export function registerSheetHandlers(services: Services, socket: AppSocket) {
 
   socket.on('disconnect', () => {
     for (const [room, sheet] of sheets) {
-      if (sheet.clientId === undefined) continue;
       void services.sheets.leave({ code: sheet.code, predictionId: sheet.predictionId, teamId: sheet.teamId, steps: 0 }, sheet.clientId).then((reply) => {
         if (reply.relay) services.io.to(room).emit('sheet:awareness', { predictionId: sheet.predictionId, teamId: sheet.teamId, message: reply.relay });
       });

@@ -23,8 +23,8 @@ export type SocketData = {
   role?: Role;
   /** From the signed cookie: who a vote counts for. */
   participantId?: string;
-  /** The sheets this socket syncs, by socket.io room, with its Yjs client once it shows presence. */
-  sheets?: Map<string, { code: string; predictionId: string; teamId: string; clientId?: number }>;
+  /** The sheets where this socket showed presence, by socket.io room, with its Yjs client: taken off them when it goes. */
+  sheets?: Map<string, { code: string; predictionId: string; teamId: string; clientId: number }>;
 };
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
