@@ -97,6 +97,26 @@
  *   or the student's empty results to a non-empty list): a student's view of an unrevealed poll
  *   drops results whatever it is given, so the condition saves work, which no test may time.
  *
+ * And in the five server/realtime/*.handlers.ts:
+ * - an event's sender 'member' mutated to '': handle() asks every sender but 'anyone' to have
+ *   joined a room and only 'presenter' to be a presenter, so '' reads as 'member' (a
+ *   'presenter' mutated to '' is caught: a student's every presenter action is tested FORBIDDEN);
+ * - poll:vote's `?.name` on the voter's record mutated to `.name`: a student who joined is in
+ *   the store (placeStudent adds them on join); and its `outcome === 'time-up'` mutated to
+ *   true: closeIfOverdue checks the deadline itself and closes nothing before it;
+ * - predictions.handlers.ts's load(): the deck's prediction-and-key check mutated away (or `||`
+ *   to `&&`): a prediction the deck lacks was never opened, so the store's check that follows
+ *   refuses it NOT_FOUND all the same, only the message differs; predict:poll's `if (existing)`
+ *   mutated to false: the store's addPoll keeps a poll already there and returns it, so the
+ *   check only saves building it again; and predict:reveal's stand-in row of a team without a
+ *   sheet emptied to `{}` or its `prints` mutated: Python grades a row with no kind and no value
+ *   blank, whatever its prints (its value is pinned: a team that never opened its sheet is blank);
+ * - rooms.handlers.ts: a presenter's join pushing a board when no prediction is on screen
+ *   (`room.activePredictionId` mutated to true): the board of a prediction the deck lacks is
+ *   empty, and the speaker view draws only the board of the prediction it shows; and slide:set's
+ *   `!after || !arrival` mutated to `&&`: the change returns the arrival's room or nothing, so
+ *   `after` is missing exactly when `arrival` is;
+ *
  * And in server/polls, server/rooms and server/protocol:
  * - tallies.ts forgetting quiet polls past 1,000 (the condition or comparison mutated): a poll
  *   whose last send is over an interval old is due either way, so only memory use differs; and

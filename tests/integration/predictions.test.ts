@@ -424,6 +424,9 @@ describe('team sheets', () => {
     a.awareness.setLocalStateField('user', { name: 'Forged', color: '#000' });
     expect(await a.showRow(2)).toEqual({ ok: true, data: {} });
     await expect.poll(() => b.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { name: teams[0]!.me.name, color: teams[0]!.me.color }, row: 2 });
+    // A teammate who opens the sheet now is told where everyone is in the answer to its first message.
+    const late = await openSheet(phones[3]!.socket, predictionId);
+    expect(late.awareness.getStates().get(a.doc.clientID)).toEqual({ user: { name: teams[0]!.me.name, color: teams[0]!.me.color }, row: 2 });
     b.doc.clientID = a.doc.clientID;
     expect(await b.showRow(1)).toMatchObject({ ok: false, error: { code: 'UPDATE_REFUSED' } });
     // The phone opens its sheet again, naming its own team, then goes: its teammates stop seeing it.
