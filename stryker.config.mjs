@@ -116,6 +116,10 @@
  *   empty, and the speaker view draws only the board of the prediction it shows; and slide:set's
  *   `!after || !arrival` mutated to `&&`: the change returns the arrival's room or nothing, so
  *   `after` is missing exactly when `arrival` is;
+ * - sheets.handlers.ts's disconnect relaying the worker's leave only when there is one
+ *   (`if (reply.relay)` mutated to true): the worker has no presence to forget only once it
+ *   was replaced by its watchdog, which loses the docs; no test can stall a worker between a
+ *   phone's presence and its leave;
  *
  * And in server/polls, server/rooms and server/protocol:
  * - tallies.ts forgetting quiet polls past 1,000 (the condition or comparison mutated): a poll
