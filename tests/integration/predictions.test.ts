@@ -184,6 +184,9 @@ describe('team sheets', () => {
     // A phone that never picks a table is in no team, and on no board.
     await phone(room.code);
     await request(presenter, 'teams:configure', { mode: 'tables', tables: 2 });
+    // Nor is a phone that joins once there are tables, until it picks one.
+    const late = await phone(room.code);
+    expect((await snapshot(late.socket)).team).toMatchObject({ mode: 'tables', team: null });
     for (const p of [a, b]) await request(p.socket, 'team:pick', { table: 1 });
     await request(presenter, 'slide:set', PREDICT_SLIDE);
     const predictionId = (await snapshot(presenter)).prediction!.id;
@@ -191,6 +194,11 @@ describe('team sheets', () => {
     writer.type(0, 0, '1');
     await Promise.all(writer.acks);
     await expect.poll(() => mover.value(0)).toBe('1');
+    // Picking the table it is at changes nothing: its table's edits still reach it.
+    expect(await request(b.socket, 'team:pick', { table: 1 })).toMatchObject({ ok: true, data: { team: { id: 'table-1' } } });
+    writer.type(0, 1, '0');
+    await Promise.all(writer.acks);
+    await expect.poll(() => mover.value(0)).toBe('10');
     await request(b.socket, 'team:pick', { table: 2 });
     const relayed: unknown[] = [];
     b.socket.on('sheet:sync', (m) => relayed.push(m));
