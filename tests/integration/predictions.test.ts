@@ -82,17 +82,41 @@ describe('teams', () => {
     // Members never see each other's voter ids.
     expect(JSON.stringify(teams)).not.toContain(phones[0]!.cookie.split('=')[1]!.split('.')[0]!);
 
+    // Each phone is in its team's room: a teammate's new name reaches it.
+    const renamed = nextEvent(phones[0]!.socket, 'team:state');
+    await request(phones[1]!.socket, 'team:rename', { name: 'Ada' });
+    expect((await renamed).team.members.map((m) => m.name)).toContain('Ada');
+
     const late = await phone(code);
     expect((await snapshot(late.socket)).team!.team!.id).toBe('team-2');
 
     phones[0]!.socket.disconnect();
     const reloaded = await phone(code, phones[0]!.cookie);
     expect((await snapshot(reloaded.socket)).team!.team!.id).toBe('team-1');
+    const renamedAgain = nextEvent(reloaded.socket, 'team:state');
+    await request(phones[1]!.socket, 'team:rename', { name: 'Grace' });
+    expect((await renamedAgain).team.members.map((m) => m.name)).toContain('Grace');
 
     await server.close();
     await start();
     const back = await phone(code, phones[5]!.cookie);
     expect((await snapshot(back.socket)).team!.team!.id).toBe('team-2');
+  });
+
+  it('forms teams of the phones connected, not of a speaker view that shares a departed phone’s voter cookie', async () => {
+    const room = await createRoom(server, 'team');
+    const presenter = await presenterOf(room);
+    const gone = await phone(room.code);
+    for (let i = 0; i < 3; i++) await phone(room.code);
+    gone.socket.disconnect();
+    await expect.poll(async () => (await snapshot(presenter)).audience).toBe(3);
+    const speaker = await connectClient(server, undefined, gone.cookie);
+    sockets.push(speaker);
+    await join(speaker, room.code, room.presenterSecret);
+    await request(presenter, 'slide:set', PREDICT_SLIDE);
+    const predictionId = (await snapshot(presenter)).prediction!.id;
+    const board = await request<PredictionBoard>(presenter, 'predict:board', { predictionId });
+    expect(board.ok && board.data.teams.map((t) => [t.id, t.members])).toEqual([['team-1', 3]]);
   });
 
   it('lets students pick their table when the presenter sets tables, and shows teammates their chosen names', async () => {
@@ -211,10 +235,9 @@ describe('team sheets', () => {
     expect(board.ok && board.data.teams.map((t) => t.id)).toEqual(['table-1', 'table-2']);
   });
 
-
   it('converges two teammates after concurrent edits of the same row, and after one edits offline', async () => {
     const { code, predictionId, phones } = await predictionRoom(4);
-    const [a, b, c] = [await openSheet(phones[0]!.socket, predictionId), await openSheet(phones[1]!.socket, predictionId), await openSheet(phones[2]!.socket, predictionId)];
+    const [a, b] = [await openSheet(phones[0]!.socket, predictionId), await openSheet(phones[1]!.socket, predictionId)];
     expect(a.rows().length).toBe(3);
     a.type(0, 0, '2');
     b.type(0, 0, 'None');
