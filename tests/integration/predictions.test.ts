@@ -218,12 +218,20 @@ describe('team sheets', () => {
     writer.type(0, 0, '1');
     await Promise.all(writer.acks);
     await expect.poll(() => mover.value(0)).toBe('1');
-    // Picking the table it is at changes nothing: its table's edits still reach it.
+    // Picking the table it is at changes nothing: its table's edits still reach it, and its table hears of it once.
+    const tableNews: { members: unknown[] }[] = [];
+    a.socket.on('team:state', ({ team }) => tableNews.push(team));
     expect(await request(b.socket, 'team:pick', { table: 1 })).toMatchObject({ ok: true, data: { team: { id: 'table-1' } } });
+    // A round trip on the table's socket: anything sent before it would have arrived by now.
+    await snapshot(a.socket);
+    expect(tableNews.map((t) => t.members.length)).toEqual([2]);
     writer.type(0, 1, '0');
     await Promise.all(writer.acks);
     await expect.poll(() => mover.value(0)).toBe('10');
     await request(b.socket, 'team:pick', { table: 2 });
+    // The table it left is told it has one member now.
+    await snapshot(a.socket);
+    expect(tableNews.map((t) => t.members.length)).toEqual([2, 1]);
     const relayed: unknown[] = [];
     b.socket.on('sheet:sync', (m) => relayed.push(m));
     writer.type(0, 1, '2');
