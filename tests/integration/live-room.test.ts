@@ -108,6 +108,16 @@ describe('following the presenter', () => {
     expect(counts.length).toBeLessThanOrEqual(3);
   });
 
+  it('counts students only: a presenter device that moves to another room leaves the count as it was', async () => {
+    const [a, b] = [await roomWithPresenter(), await roomWithPresenter()];
+    for (const s of [await client(), await client()]) await join(s, a.code);
+    const laptop = await client();
+    await join(laptop, a.code, a.presenterSecret);
+    await join(laptop, b.code, b.presenterSecret);
+    const snapshot = await request<{ audience: number }>(a.presenter, 'room:snapshot', {});
+    expect(snapshot.ok && snapshot.data.audience).toBe(2);
+  });
+
   it('tells one room’s presenters nothing of another room: neither its audience nor its pairing', async () => {
     const [a, b] = [await roomWithPresenter(), await roomWithPresenter()];
     const countsB: number[] = [];
