@@ -101,8 +101,10 @@
  * - an event's sender 'member' mutated to '': handle() asks every sender but 'anyone' to have
  *   joined a room and only 'presenter' to be a presenter, so '' reads as 'member' (a
  *   'presenter' mutated to '' is caught: a student's every presenter action is tested FORBIDDEN);
- * - poll:vote's `?.name` on the voter's record mutated to `.name`: a student who joined is in
- *   the store (placeStudent adds them on join); and its `outcome === 'time-up'` mutated to
+ * - a student's own record read with `?.` (poll:vote's `?.name`, team:rename's `me?.teamId`,
+ *   team:pick's `before?.teamId`) mutated to `.`: a student who joined is in the store
+ *   (placeStudent adds them on join), and teams.handlers.ts's `getRoom(code)?.deckId` is read
+ *   for a room the handler already opened; and poll:vote's `outcome === 'time-up'` mutated to
  *   true: closeIfOverdue checks the deadline itself and closes nothing before it;
  * - predictions.handlers.ts's load(): the deck's prediction-and-key check mutated away (or `||`
  *   to `&&`): a prediction the deck lacks was never opened, so the store's check that follows
@@ -115,7 +117,14 @@
  *   (`room.activePredictionId` mutated to true): the board of a prediction the deck lacks is
  *   empty, and the speaker view draws only the board of the prediction it shows; and slide:set's
  *   `!after || !arrival` mutated to `&&`: the change returns the arrival's room or nothing, so
- *   `after` is missing exactly when `arrival` is;
+ *   `after` is missing exactly when `arrival` is; and leaveCurrentRoom's `if (!code) return`
+ *   mutated away: leaving the socket.io rooms of no room does nothing;
+ * - teams.handlers.ts leaving or joining a team's rooms when there is no team (moveSockets'
+ *   `if (from)` or `if (to)`, or placeStudent's `else if (me.teamId)`, mutated to true): it
+ *   leaves or joins rooms named for a `null` team,
+ *   to which nothing is ever sent; likewise a stray id in the deck's prediction ids
+ *   (predictionIdsOf's `[]` mutated to a non-empty list) or in formTeamsNow's connected students
+ *   (its `[]` mutated to a non-empty list): no sheet room and no participant has that name;
  * - sheets.handlers.ts's disconnect relaying the worker's leave only when there is one
  *   (`if (reply.relay)` mutated to true): the worker has no presence to forget only once it
  *   was replaced by its watchdog, which loses the docs; no test can stall a worker between a
