@@ -4,17 +4,22 @@ import type { StepDifference, StepRecord } from '../decks/types';
 /**
  * What two Pythons must agree on for a step: outcome kind, exception type and repr, generator
  * state, suspended line and what it printed. Messages are left out: their wording changes
- * between versions.
+ * between versions. Of a step that did not finish, only that: its state and partial output
+ * depend on when and how it was stopped (interrupted in place, or its worker killed when the
+ * interrupt came late on a busy machine), not on the version.
  */
-export const comparableStep = (r: StepRecord) => ({
-  call: r.call,
-  kind: r.outcome.kind,
-  type: 'type' in r.outcome ? r.outcome.type : undefined,
-  repr: 'repr' in r.outcome ? r.outcome.repr : undefined,
-  state: r.state,
-  line: r.at?.line,
-  printed: r.printed,
-});
+export const comparableStep = (r: StepRecord) =>
+  r.outcome.kind === 'timeout'
+    ? { call: r.call, kind: r.outcome.kind }
+    : {
+        call: r.call,
+        kind: r.outcome.kind,
+        type: 'type' in r.outcome ? r.outcome.type : undefined,
+        repr: 'repr' in r.outcome ? r.outcome.repr : undefined,
+        state: r.state,
+        line: r.at?.line,
+        printed: r.printed,
+      };
 
 export const sameStep = (a: StepRecord, b: StepRecord) => isDeepStrictEqual(comparableStep(a), comparableStep(b));
 
