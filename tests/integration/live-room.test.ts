@@ -120,7 +120,8 @@ describe('following the presenter', () => {
 
   it('tells one room’s presenters nothing of another room: neither its audience nor its pairing', async () => {
     const [a, b] = [await roomWithPresenter(), await roomWithPresenter()];
-    const [countsA, countsB]: number[][] = [[], []];
+    const countsA: number[] = [];
+    const countsB: number[] = [];
     a.presenter.on('room:audience', (m) => countsA.push(m.audience));
     b.presenter.on('room:audience', (m) => countsB.push(m.audience));
     const listenerB = overhear([b.presenter]);
